@@ -1,0 +1,178 @@
+"""The event catalogue as one tagged union, and the one codec for it.
+
+Stored bodies carry the event's `class_version`; older payloads are upcast by
+the event class's `upcast_vN_vN+1` static methods before typed decoding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from events.matches import (
+    AdvancementDecided,
+    ByeGranted,
+    CardsRecorded,
+    FixtureCancelled,
+    FixtureRescheduled,
+    FixtureScheduled,
+    ForfeitAwarded,
+    ResultCorrected,
+    ResultRecorded,
+    ResultVoided,
+    RoundCancelled,
+)
+from events.qualification import (
+    BerthAllocationChanged,
+    BerthAllocationConfirmed,
+    BerthDeclined,
+    BerthReallocated,
+    QualifierDeclared,
+)
+from events.structure import (
+    AssumptionRecorded,
+    CompetitionCreated,
+    GroupDefined,
+    LotsDrawn,
+    QualificationPathDefined,
+    RuleSetDeclared,
+    SeedAssigned,
+    SlotFilled,
+    StageCreated,
+    TeamAliasRecorded,
+    TeamEntered,
+    TeamWithdrew,
+)
+
+Event = (
+    CompetitionCreated
+    | QualificationPathDefined
+    | StageCreated
+    | GroupDefined
+    | RuleSetDeclared
+    | TeamEntered
+    | TeamWithdrew
+    | TeamAliasRecorded
+    | SeedAssigned
+    | SlotFilled
+    | AssumptionRecorded
+    | LotsDrawn
+    | FixtureScheduled
+    | FixtureRescheduled
+    | FixtureCancelled
+    | ByeGranted
+    | RoundCancelled
+    | ResultRecorded
+    | ResultCorrected
+    | ResultVoided
+    | ForfeitAwarded
+    | AdvancementDecided
+    | CardsRecorded
+    | QualifierDeclared
+    | BerthAllocationConfirmed
+    | BerthAllocationChanged
+    | BerthDeclined
+    | BerthReallocated
+)
+
+EVENT_TYPES: tuple[type[Any], ...] = Event.__args__  # type: ignore[attr-defined]
+BY_TAG: dict[str, type[Any]] = {cls.__struct_config__.tag: cls for cls in EVENT_TYPES}
+
+
+def tag_of(event: Event) -> str:
+    tag = type(event).__struct_config__.tag
+    assert isinstance(tag, str)
+    return tag
+
+
+class Body(msgspec.Struct, frozen=True, kw_only=True):
+    """What the hash of a stored event covers: the event and its place in the chain."""
+
+    stream: str
+    version: int
+    recorded_at: dt.datetime
+    prev_hash: str
+    event_type: str
+    event_version: int
+    event: Event
+
+
+class Recorded(msgspec.Struct, frozen=True, kw_only=True):
+    """An event as the ledger holds it: position, both clocks and chain hash."""
+
+    position: int  # ledger order (notification id); 0 before it is stored
+    stream: str
+    version: int
+    recorded_at: dt.datetime
+    prev_hash: str
+    hash: str
+    event: Event
+
+    @property
+    def occurred_on(self) -> dt.date:
+        return self.event.occurred_on
+
+
+class _Header(msgspec.Struct):
+    event_type: str
+    event_version: int
+
+
+# Built once: encoding is deterministic (Struct fields in declaration order).
+_encoder = msgspec.json.Encoder(order="deterministic")
+_body_decoder = msgspec.json.Decoder(Body)
+_header_decoder = msgspec.json.Decoder(_Header)
+_event_decoder = msgspec.json.Decoder(Event)
+
+
+def encode(obj: Any) -> bytes:
+    return _encoder.encode(obj)
+
+
+def encode_body(body: Body) -> bytes:
+    return _encoder.encode(body)
+
+
+def upcast(event_type: str, version: int, payload: dict[str, Any]) -> dict[str, Any]:
+    """Bring an old event payload up to the current class version, in place."""
+    cls = BY_TAG.get(event_type)
+    if cls is None:
+        raise msgspec.ValidationError(f"unknown event type {event_type!r}")
+    while version < cls.class_version:
+        getattr(cls, f"upcast_v{version}_v{version + 1}")(payload)
+        version += 1
+    return payload
+
+
+def decode_body(raw: bytes) -> Body:
+    header = _header_decoder.decode(raw)
+    cls = BY_TAG.get(header.event_type)
+    if cls is not None and header.event_version == cls.class_version:
+        return _body_decoder.decode(raw)
+    data = msgspec.json.decode(raw)
+    upcast(header.event_type, header.event_version, data["event"])
+    data["event_version"] = BY_TAG[header.event_type].class_version
+    return msgspec.convert(data, Body)
+
+
+def decode_event(raw: bytes | str) -> Event:
+    """Decode one bare event payload (current version)."""
+    return _event_decoder.decode(raw)
+
+
+def to_builtins(event: Event) -> dict[str, Any]:
+    data = msgspec.to_builtins(event)
+    assert isinstance(data, dict)
+    return data
+
+
+def from_builtins(data: dict[str, Any], *, version: int | None = None) -> Event:
+    """Build an event from plain data (an export line, a test), upcasting if old."""
+    event_type = data.get("type")
+    if not isinstance(event_type, str) or event_type not in BY_TAG:
+        raise msgspec.ValidationError(f"unknown event type {event_type!r}")
+    if version is not None:
+        data = upcast(event_type, version, dict(data))
+    return msgspec.convert(data, Event)  # type: ignore[arg-type]

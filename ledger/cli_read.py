@@ -1,0 +1,230 @@
+"""Commands that read: every one takes --as-of and --known-at, and --json."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any
+
+import click
+import msgspec
+from rich.console import Console
+from rich.table import Table
+
+from events.catalogue import tag_of, to_builtins
+from ledger.cli import Context, cli, emit_json, pass_context, read_options
+from ledger.errors import LedgerError
+from ledger.lookup import find_path, find_stage
+from ledger.verify import verify
+from projections.model import CompetitionState
+from projections.qualifiers import qualifiers
+from projections.views import bracket_matches, stage_rows, table_rows
+
+
+def _console() -> Console:
+    return Console(width=max(Console().width, 120), soft_wrap=False)
+
+
+def _state(ctx: Context, as_of: dt.date | None, known_at: dt.datetime | None) -> CompetitionState:
+    return ctx.ledger.view(ctx.slug(), as_of=as_of, known_at=known_at)
+
+
+def _title(state: CompetitionState, what: str, as_of: dt.date | None,
+           known_at: dt.datetime | None) -> str:
+    clocks = []
+    if as_of:
+        clocks.append(f"as of {as_of}")
+    if known_at:
+        clocks.append(f"as known at {known_at:%Y-%m-%d %H:%M:%S}Z")
+    return f"{state.name}: {what}" + (f" ({', '.join(clocks)})" if clocks else "")
+
+
+@cli.command("stages")
+@read_options
+@pass_context
+def stages(ctx: Context, as_of: dt.date | None, known_at: dt.datetime | None,
+           as_json: bool) -> None:
+    """List the competition's stages with their progress.
+
+    Example: ledger stages --as-of 2014-03-10
+    """
+    state = _state(ctx, as_of, known_at)
+    rows = stage_rows(state)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title=_title(state, "stages", as_of, known_at))
+    for col in ("slug", "name", "format", "path", "teams", "played", "status", "winner"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r.slug, r.name, r.format, r.path or "", str(r.teams),
+                      f"{r.played}/{r.fixtures}", r.status, r.winner or "")
+    _console().print(table)
+
+
+@cli.command("standings")
+@click.argument("stage")
+@read_options
+@pass_context
+def standings(ctx: Context, stage: str, as_of: dt.date | None, known_at: dt.datetime | None,
+              as_json: bool) -> None:
+    """Group tables of a stage, ordered by its declared rules.
+
+    Example: ledger standings "USSSA group play" --as-of 2014-03-14
+    """
+    state = _state(ctx, as_of, known_at)
+    found = find_stage(state, stage)
+    rows = table_rows(state, found.stage)
+    if as_json:
+        emit_json(rows)
+        return
+    console = _console()
+    groups = list(dict.fromkeys(r.group for r in rows))
+    for group in groups:
+        group_rows = [r for r in rows if r.group == group]
+        done = "final" if group_rows and group_rows[0].complete else "in progress"
+        label = f"{found.name} {group}".strip()
+        table = Table(title=_title(state, f"{label} ({done}, rules {found.rules.name})",
+                                   as_of, known_at))
+        for col in ("#", "team", "P", "W", "D", "L", "GF", "GA", "GD", "Pts", "tiebreak"):
+            table.add_column(col, justify="right" if len(col) <= 3 and col != "#" else "left")
+        for r in group_rows:
+            pos = f"={r.position}" if r.shared_with else str(r.position)
+            table.add_row(pos, r.team, str(r.played), str(r.won), str(r.drawn), str(r.lost),
+                          str(r.goals_for), str(r.goals_against), f"{r.goal_difference:+d}",
+                          str(r.points), r.tiebreak)
+        console.print(table)
+
+
+@cli.command("bracket")
+@click.argument("stage")
+@read_options
+@pass_context
+def bracket(ctx: Context, stage: str, as_of: dt.date | None, known_at: dt.datetime | None,
+            as_json: bool) -> None:
+    """Every match of a stage: round, sides (teams or open slots), score, winner, status.
+
+    Example: ledger bracket "Golden Gate Conference" --json
+    """
+    from projections.resolve import Resolver
+
+    state = _state(ctx, as_of, known_at)
+    found = find_stage(state, stage)
+    matches = bracket_matches(state, found.stage)
+    champion = Resolver(state).stage_winner(found.stage)
+    if as_json:
+        emit_json({"stage": found.stage, "name": found.name, "format": found.format,
+                   "rounds": list(found.rounds), "champion": champion, "matches": matches})
+        return
+    table = Table(title=_title(state, found.name, as_of, known_at))
+    for col in ("round", "date", "home", "score", "away", "winner", "status", "how"):
+        table.add_column(col)
+    for m in matches:
+        table.add_row(m.round or "", str(m.date or ""), m.home or "", m.score or "",
+                      m.away or "", m.winner or "", m.status, m.how)
+    console = _console()
+    console.print(table)
+    console.print(f"champion: {champion or 'not decided'}")
+
+
+@cli.command("qualifiers")
+@click.option("--path", "path_filter", default=None, help="Only this qualification path.")
+@read_options
+@pass_context
+def qualifier_list(ctx: Context, path_filter: str | None, as_of: dt.date | None,
+                   known_at: dt.datetime | None, as_json: bool) -> None:
+    """The qualifier list: berths per path and who fills them, with status.
+
+    Example: ledger qualifiers --path usasa
+    """
+    state = _state(ctx, as_of, known_at)
+    summaries, entries = qualifiers(state)
+    if path_filter is not None:
+        slug = find_path(state, path_filter).path
+        summaries = [s for s in summaries if s.path == slug]
+        entries = [e for e in entries if e.path == slug]
+    if as_json:
+        emit_json(entries)
+        return
+    print_qualifiers(state, summaries, entries, as_of, known_at)
+
+
+def print_qualifiers(state: CompetitionState, summaries: list[Any], entries: list[Any],
+                     as_of: dt.date | None, known_at: dt.datetime | None) -> None:
+    console = _console()
+    console.print(f"[bold]{_title(state, 'qualifiers', as_of, known_at)}[/bold]")
+    for s in summaries:
+        berths = "berths not stated" if s.berths is None else f"{s.berths} berths"
+        confirmed = "" if s.allocation_confirmed else ", allocation NOT confirmed"
+        over = f", OVERSUBSCRIBED ({s.entries} candidates)" if s.oversubscribed else ""
+        unfilled = f", {s.unfilled} unfilled" if s.unfilled else ""
+        rnd = f", enters round {s.entry_round}" if s.entry_round else ""
+        table = Table(title=f"{s.name}: {berths}{confirmed}{over}{unfilled}{rnd}",
+                      title_justify="left")
+        for col in ("team", "status", "method", "still open"):
+            table.add_column(col)
+        for e in (e for e in entries if e.path == s.path):
+            team = e.team or ("pending: " + (" / ".join(e.candidates) or "no candidates yet"))
+            table.add_row(team, e.status, e.method + (f" (Region {e.region})" if e.region else ""),
+                          "; ".join(e.open))
+        if s.entries:
+            console.print(table)
+        else:
+            console.print(f"{s.name}: {berths}{rnd}; no teams recorded")
+
+
+@cli.command("log")
+@read_options
+@click.option("--all", "all_streams", is_flag=True, help="Every competition in the ledger.")
+@pass_context
+def log(ctx: Context, as_of: dt.date | None, known_at: dt.datetime | None, as_json: bool,
+        all_streams: bool) -> None:
+    """The events in ledger order, with ids, hashes and both clocks.
+
+    Example: ledger log --json --known-at 2014-03-20T12:00:00Z
+    """
+    stream = None if all_streams or not ctx.ledger.competitions() else ctx.slug()
+    records = [
+        r for r in ctx.ledger.store.read_all()
+        if (stream is None or r.stream == stream)
+        and (as_of is None or r.event.occurred_on <= as_of)
+        and (known_at is None or r.recorded_at <= known_at)
+    ]
+    if as_json:
+        emit_json([{
+            "position": r.position, "stream": r.stream, "version": r.version,
+            "event_id": r.event.event_id, "type": tag_of(r.event),
+            "occurred_on": r.event.occurred_on, "recorded_at": r.recorded_at,
+            "hash": r.hash, "prev_hash": r.prev_hash, "event": to_builtins(r.event),
+        } for r in records])
+        return
+    for r in records:
+        data = to_builtins(r.event)
+        detail = ", ".join(
+            f"{k}={msgspec.json.encode(v).decode()}" for k, v in data.items()
+            if k not in ("type", "event_id", "occurred_on", "source", "actor", "note") and v
+        )
+        click.echo(f"#{r.position} {r.event.occurred_on} {tag_of(r.event)} {r.event.event_id[:12]} "
+                   f"[{r.recorded_at:%Y-%m-%d %H:%M:%S}Z {r.hash[:12]}] {detail}")
+
+
+@cli.command("verify")
+@pass_context
+def verify_command(ctx: Context) -> None:
+    """Recompute every hash chain; exit 0 when intact, else name the first bad event.
+
+    Example: ledger verify
+    """
+    report = verify(ctx.ledger.store)
+    if report.ok:
+        click.echo(f"ok: {report.checked} events in {report.streams} streams; every chain intact")
+        return
+    first = report.problems[0]
+    more = len(report.problems) - 1
+    click.echo(f"Error: {first}" + (f" (and {more} more problems)" if more else ""), err=True)
+    for problem in report.problems[1:]:
+        click.echo(f"  also: {problem}", err=True)
+    sys.exit(2)
+
+
+__all__ = ["LedgerError"]

@@ -1,0 +1,73 @@
+"""Finding stages, teams, paths and fixtures by what a person types.
+
+A slug or the display name, case-insensitive; an unknown one is an error that
+suggests the nearest names.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from ledger.errors import NotFound
+from projections.model import CompetitionState, FixtureState, PathState, StageState
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def suggest(word: str, names: Iterable[str], *, n: int = 3) -> str:
+    names = list(dict.fromkeys(names))
+    by_norm = {_norm(name): name for name in names}
+    close = difflib.get_close_matches(_norm(word), list(by_norm), n=n, cutoff=0.5)
+    if not close:
+        close = [k for k in by_norm if _norm(word) in k][:n]
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(repr(by_norm[c]) for c in close) + "?"
+
+
+def find_stage(state: CompetitionState, text: str) -> StageState:
+    want = _norm(text)
+    for stage in state.stages.values():
+        if want in (_norm(stage.stage), _norm(stage.name)):
+            return stage
+    names = [s.stage for s in state.stages.values()] + [s.name for s in state.stages.values()]
+    raise NotFound(f"no stage {text!r}{suggest(text, names)}")
+
+
+def find_path(state: CompetitionState, text: str) -> PathState:
+    want = _norm(text)
+    for path in state.paths.values():
+        if want in (_norm(path.path), _norm(path.name)):
+            return path
+    names = [p.path for p in state.paths.values()] + [p.name for p in state.paths.values()]
+    raise NotFound(f"no qualification path {text!r}{suggest(text, names)}")
+
+
+def known_teams(state: CompetitionState) -> list[str]:
+    return state.all_teams()
+
+
+def find_team(state: CompetitionState, text: str, *, within: Iterable[str] | None = None) -> str:
+    """The canonical name of a team (aliases resolve to the team they name)."""
+    teams = list(within) if within is not None else known_teams(state)
+    want = _norm(text)
+    for team in teams:
+        if _norm(team) == want:
+            return team
+    for alias, fact in state.aliases.items():
+        if _norm(alias) == want and fact.team in teams:
+            return fact.team
+    where = "" if within is None else " in this stage"
+    raise NotFound(f"no team {text!r}{where}{suggest(text, [*teams, *state.aliases])}")
+
+
+def find_fixture(state: CompetitionState, text: str) -> FixtureState:
+    if text in state.fixtures:
+        return state.fixtures[text]
+    for fixture, fx in state.fixtures.items():
+        if _norm(fixture) == _norm(text):
+            return fx
+    raise NotFound(f"no fixture {text!r}{suggest(text, state.fixtures)}")

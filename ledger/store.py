@@ -1,0 +1,307 @@
+"""The event store: an eventsourcing Application, hash-chained and append-only.
+
+Each competition is one stream (an eventsourcing aggregate sequence). Every
+stored event is `{"hash": ..., "body": ...}` where `body` holds the event, its
+stream position, the time the ledger recorded it and the previous event's hash;
+`hash` is the SHA-256 of the body bytes exactly as stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import msgspec
+from eventsourcing.application import Application
+from eventsourcing.persistence import (
+    IntegrityError,
+    Mapper,
+    StoredEvent,
+    Transcoder,
+)
+from eventsourcing.utils import get_topic
+
+from events.catalogue import Body, Event, Recorded, decode_body, encode_body, tag_of
+from ledger.backends import (
+    PostgresLedgerRecorder,
+    SQLiteLedgerRecorder,
+    postgres_recorder_topic,
+    sqlite_recorder_topic,
+)
+from ledger.errors import ConcurrentAppend, StoreUnavailable
+
+# Stream ids are derived from the competition slug, so every clerk computes the
+# same aggregate id without a lookup.
+_NAMESPACE = uuid.UUID("6f1c2a34-8d0e-4b7a-9a53-0c4f2e1d7b90")
+GENESIS = "0" * 64
+
+
+def stream_id(stream: str) -> uuid.UUID:
+    return uuid.uuid5(_NAMESPACE, stream)
+
+
+class _Envelope(msgspec.Struct):
+    hash: str
+    body: msgspec.Raw
+
+
+_envelope_decoder = msgspec.json.Decoder(_Envelope)
+
+
+class Pending(msgspec.Struct, frozen=True):
+    """An event on its way into the store (satisfies DomainEventProtocol)."""
+
+    originator_id: uuid.UUID
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+class StoredRow(msgspec.Struct, frozen=True):
+    """A raw row of the event table, as `verify` needs it."""
+
+    position: int
+    originator_id: str
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+def seal(body: Body) -> tuple[bytes, str]:
+    raw = encode_body(body)
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
+def envelope(raw_body: bytes, digest: str) -> bytes:
+    return b'{"hash":"' + digest.encode() + b'","body":' + raw_body + b"}"
+
+
+def open_envelope(state: bytes) -> tuple[str, bytes]:
+    env = _envelope_decoder.decode(state)
+    return env.hash, bytes(env.body)
+
+
+def recorded_from_state(position: int, state: bytes) -> Recorded:
+    digest, raw = open_envelope(state)
+    body = decode_body(raw)
+    return Recorded(
+        position=position,
+        stream=body.stream,
+        version=body.version,
+        recorded_at=body.recorded_at,
+        prev_hash=body.prev_hash,
+        hash=digest,
+        event=body.event,
+    )
+
+
+class LedgerMapper(Mapper[uuid.UUID]):
+    """Passes our pre-encoded envelopes through; the library never re-encodes them."""
+
+    def __init__(self, transcoder: Transcoder, **_: Any) -> None:
+        super().__init__(transcoder=transcoder)
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        assert isinstance(domain_event, Pending)
+        return StoredEvent(
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            topic=domain_event.topic,
+            state=domain_event.state,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        return recorded_from_state(0, stored_event.state)
+
+
+class LedgerApplication(Application[uuid.UUID]):
+    name = "Ledger"
+
+
+def _env_for(url: str) -> dict[str, str]:
+    """Library settings for a database URL (`sqlite:///path`, `postgresql://...`)."""
+    mapper = get_topic(LedgerMapper)
+    parsed = urlparse(url)
+    if parsed.scheme in ("postgres", "postgresql"):
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": (parsed.path or "/postgres").lstrip("/"),
+            "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parsed.port or 5432),
+            "POSTGRES_USER": unquote(parsed.username or os.environ.get("USER", "postgres")),
+            "POSTGRES_PASSWORD": unquote(parsed.password or ""),
+            "APPLICATION_RECORDER_TOPIC": postgres_recorder_topic(),
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_POOL_SIZE": "2",
+        }
+    else:
+        path = parsed.path if parsed.scheme == "sqlite" else url
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": path,
+            "SQLITE_LOCK_TIMEOUT": "30",
+            "APPLICATION_RECORDER_TOPIC": sqlite_recorder_topic(),
+        }
+    env["MAPPER_TOPIC"] = mapper
+    return env
+
+
+class EventStore:
+    """Appends and reads hash-chained competition streams."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_postgres = urlparse(url).scheme in ("postgres", "postgresql")
+        try:
+            self.app = LedgerApplication(env=_env_for(url))
+        except Exception as exc:  # the library raises driver-specific errors
+            raise StoreUnavailable(f"cannot open the ledger at {url}: {exc}") from exc
+
+    def close(self) -> None:
+        self.app.close()
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- reading -------------------------------------------------------------
+
+    def read_stream(self, stream: str) -> list[Recorded]:
+        rows = self.app.recorder.select_events(stream_id(stream))
+        return [recorded_from_state(0, row.state) for row in rows]
+
+    def read_all(self, *, after: int = 0, batch: int = 2000) -> Iterator[Recorded]:
+        for position, state in self.read_raw(after=after, batch=batch):
+            yield recorded_from_state(position, state)
+
+    def read_raw(self, *, after: int = 0, batch: int = 2000) -> Iterator[tuple[int, bytes]]:
+        last = after
+        while True:
+            page = self.app.recorder.select_notifications(
+                start=last, limit=batch, inclusive_of_start=False
+            )
+            if not page:
+                return
+            for n in page:
+                yield n.id, n.state
+            last = page[-1].id
+
+    def rows(self) -> list[StoredRow]:
+        """Every row with its raw columns, in ledger order (for `verify`)."""
+        return [
+            StoredRow(
+                position=n.id,
+                originator_id=str(n.originator_id),
+                originator_version=n.originator_version,
+                topic=n.topic,
+                state=n.state,
+            )
+            for n in self.app.recorder.select_notifications(start=None, limit=10**9)
+        ]
+
+    def heads(self) -> list[tuple[str, int, str]]:
+        """The seal written beside every event: (stream id, version, hash)."""
+        recorder = self.app.recorder
+        assert isinstance(recorder, (SQLiteLedgerRecorder, PostgresLedgerRecorder))
+        return recorder.select_heads()
+
+    def max_position(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def streams(self) -> list[str]:
+        """Every stream's name, in the order the streams were started."""
+        names: list[str] = []
+        for rec in self.read_all():
+            if rec.version == 1:
+                names.append(rec.stream)
+        return names
+
+    # -- writing -------------------------------------------------------------
+
+    def append(
+        self, stream: str, events: Sequence[Event], *, after: Sequence[Recorded]
+    ) -> list[Recorded]:
+        """Append `events` after the stream's known history `after`.
+
+        Raises ConcurrentAppend when another writer extended the stream first;
+        nothing is written then, and the caller decides again on fresh state.
+        """
+        prev = after[-1].hash if after else GENESIS
+        version = len(after)
+        now = dt.datetime.now(dt.UTC)
+        pending: list[Pending] = []
+        out: list[Recorded] = []
+        sid = stream_id(stream)
+        for event in events:
+            version += 1
+            tag = tag_of(event)
+            body = Body(
+                stream=stream,
+                version=version,
+                recorded_at=now,
+                prev_hash=prev,
+                event_type=tag,
+                event_version=type(event).class_version,
+                event=event,
+            )
+            raw, digest = seal(body)
+            pending.append(Pending(sid, version, tag, envelope(raw, digest)))
+            out.append(
+                Recorded(
+                    position=0,
+                    stream=stream,
+                    version=version,
+                    recorded_at=now,
+                    prev_hash=prev,
+                    hash=digest,
+                    event=event,
+                )
+            )
+            prev = digest
+        try:
+            recordings = self.app.save(*pending)
+        except IntegrityError as exc:
+            raise ConcurrentAppend(
+                f"another clerk appended to {stream!r} at the same time; nothing was written"
+            ) from exc
+        return [
+            msgspec.structs.replace(rec, position=r.notification.id)
+            for rec, r in zip(out, recordings, strict=True)
+        ]
+
+    def append_recorded(self, records: Sequence[Recorded]) -> None:
+        """Store already-sealed events verbatim (import of an export)."""
+        pending = []
+        for rec in records:
+            body = Body(
+                stream=rec.stream,
+                version=rec.version,
+                recorded_at=rec.recorded_at,
+                prev_hash=rec.prev_hash,
+                event_type=tag_of(rec.event),
+                event_version=type(rec.event).class_version,
+                event=rec.event,
+            )
+            raw, digest = seal(body)
+            pending.append(
+                Pending(stream_id(rec.stream), rec.version, tag_of(rec.event), envelope(raw, digest))
+            )
+        try:
+            self.app.save(*pending)
+        except IntegrityError as exc:
+            raise ConcurrentAppend("the ledger changed while importing; nothing was written") from exc
+
+
+def default_url(db: str | None, database_url: str | None) -> str:
+    if database_url:
+        return database_url
+    if os.environ.get("LEDGER_DATABASE_URL") and not db:
+        return os.environ["LEDGER_DATABASE_URL"]
+    return db or os.environ.get("LEDGER_DB") or "ledger.db"

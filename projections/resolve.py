@@ -1,0 +1,287 @@
+"""Who is in each slot: fixture outcomes, group tables and slot resolution.
+
+A slot fed by a match resolves when that match has a winner; a slot fed by a
+group resolves only when the group's fixtures are complete and the rules
+separate the place. Nothing is ever guessed: an unresolved slot stays a slot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from events.base import GroupPlace, LoserOf, Side, StageWinner, TeamSide, WinnerOf
+from projections.model import CompetitionState, FixtureState, StageState
+from projections.standings import FairPlay, MatchLine, StandingRow, rank
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # scheduled, played, awaiting_decision, forfeit, void, cancelled
+    home: str | None
+    away: str | None
+    winner: str | None
+    loser: str | None
+    decided_by: str | None  # event id that settled the winner
+    how: str  # human sentence
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+class Resolver:
+    """Resolves slots against one folded state; caches within that state only."""
+
+    def __init__(self, state: CompetitionState) -> None:
+        self.state = state
+        self._outcomes: dict[str, Outcome] = {}
+        self._tables: dict[tuple[str, str], list[StandingRow]] = {}
+        self._busy: set[str] = set()
+
+    # -- describing ----------------------------------------------------------
+
+    def describe(self, side: Side) -> str:
+        match side:
+            case TeamSide():
+                return self.state.canonical(side.team)
+            case WinnerOf():
+                return f"winner of {self._fixture_label(side.fixture)}"
+            case LoserOf():
+                return f"loser of {self._fixture_label(side.fixture)}"
+            case GroupPlace():
+                stage = self.state.stages.get(side.stage)
+                name = stage.name if stage else side.stage
+                group = f" {side.group}" if side.group else ""
+                return f"{name}{group}, {ordinal(side.place)}"
+            case StageWinner():
+                stage = self.state.stages.get(side.stage)
+                return f"winner of {stage.name if stage else side.stage}"
+
+    def _fixture_label(self, fixture: str) -> str:
+        fx = self.state.fixtures.get(fixture)
+        if fx is None:
+            return fixture
+        stage = self.state.stages[fx.stage]
+        return f"{stage.name} {fx.round or ''} ({fixture})".replace("  ", " ")
+
+    # -- resolving -----------------------------------------------------------
+
+    def team(self, side: Side) -> str | None:
+        match side:
+            case TeamSide():
+                return self.state.canonical(side.team)
+            case WinnerOf():
+                return self.outcome(side.fixture).winner if side.fixture in self.state.fixtures else None
+            case LoserOf():
+                return self.outcome(side.fixture).loser if side.fixture in self.state.fixtures else None
+            case GroupPlace():
+                return self.group_place(side.stage, side.group, side.place)
+            case StageWinner():
+                return self.stage_winner(side.stage)
+
+    def outcome(self, fixture: str) -> Outcome:
+        if fixture in self._outcomes:
+            return self._outcomes[fixture]
+        if fixture in self._busy:  # a cycle of slots: nothing can be resolved
+            return Outcome("scheduled", None, None, None, None, None, "circular slots")
+        self._busy.add(fixture)
+        try:
+            result = self._outcome(self.state.fixtures[fixture])
+        finally:
+            self._busy.discard(fixture)
+        self._outcomes[fixture] = result
+        return result
+
+    def _outcome(self, fx: FixtureState) -> Outcome:
+        home, away = self.team(fx.home), self.team(fx.away)
+
+        def other(team: str | None) -> str | None:
+            return away if team == home else home if team == away else None
+
+        if fx.cancelled is not None:
+            return Outcome("cancelled", home, away, None, None, fx.cancelled.event_id,
+                           f"cancelled: {fx.cancelled.reason}")
+        if fx.forfeit is not None:
+            winner = self.state.canonical(fx.forfeit.winner)
+            return Outcome("forfeit", home, away, winner, other(winner), fx.forfeit.event_id,
+                           f"{winner} awarded the match by forfeit: {fx.forfeit.reason}")
+        if fx.result is None:
+            if fx.voided is not None:
+                return Outcome("void", home, away, None, None, fx.voided.event_id,
+                               f"result voided: {fx.voided.reason}")
+            return Outcome("scheduled", home, away, None, None, None, "not yet played")
+        score = fx.result.score
+        final = score.final
+        rid = fx.result.event_id
+        if final.home != final.away:
+            winner = home if final.home > final.away else away
+            aet = " after extra time" if score.after_extra_time else ""
+            return Outcome("played", home, away, winner, other(winner), rid,
+                           f"won {max(final.home, final.away)}-{min(final.home, final.away)}{aet}")
+        if self._is_group_fixture(fx):
+            return Outcome("played", home, away, None, None, rid, f"drawn {final}")
+        if score.penalties is not None:
+            pens = score.penalties
+            winner = home if pens.home > pens.away else away
+            return Outcome("played", home, away, winner, other(winner), rid,
+                           f"drawn {final}, won {max(pens.home, pens.away)}-"
+                           f"{min(pens.home, pens.away)} on penalties")
+        adv = fx.advancement
+        if adv is not None:
+            winner = self.state.canonical(adv.team)
+            if adv.method == "shootout" and adv.shootout is not None:
+                how = f"drawn {final}, won the shoot-out {adv.shootout}"
+            elif adv.method == "decision":
+                how = f"drawn {final}, advanced by decision" + (f": {adv.detail}" if adv.detail else "")
+            else:
+                how = (f"drawn {final}, advanced; the source does not say how"
+                       + (f" ({adv.source})" if adv.source else ""))
+            return Outcome("played", home, away, winner, other(winner), adv.event_id, how)
+        return Outcome("awaiting_decision", home, away, None, None, None,
+                       f"drawn {final}; no advancement decision recorded")
+
+    def _is_group_fixture(self, fx: FixtureState) -> bool:
+        return self.state.stages[fx.stage].format == "group"
+
+    # -- groups --------------------------------------------------------------
+
+    def group_names(self, stage: StageState) -> list[str]:
+        return list(stage.groups) if stage.groups else [""]
+
+    def group_teams(self, stage: StageState, group: str) -> list[str]:
+        return list(stage.groups.get(group, stage.teams if not group else []))
+
+    def group_fixtures(self, stage: StageState, group: str) -> list[FixtureState]:
+        fixtures = [self.state.fixtures[f] for f in stage.fixtures]
+        return [fx for fx in fixtures if (fx.group or "") == group]
+
+    def table(self, stage_slug: str, group: str) -> list[StandingRow]:
+        key = (stage_slug, group)
+        if key not in self._tables:
+            stage = self.state.stages[stage_slug]
+            lines: list[MatchLine] = []
+            cards: dict[str, FairPlay] = {}
+            for fx in self.group_fixtures(stage, group):
+                home, away = self.team(fx.home), self.team(fx.away)
+                if home is None or away is None:
+                    continue
+                goals = self._counted_goals(fx, home, away)
+                if goals is not None:
+                    lines.append(MatchLine(home=home, away=away, home_goals=goals[0],
+                                           away_goals=goals[1]))
+                for team, c in fx.cards.items():
+                    prev = cards.get(team, FairPlay())
+                    cards[team] = FairPlay(
+                        yellow=prev.yellow + c.yellow,
+                        second_yellow=prev.second_yellow + c.second_yellow,
+                        red=prev.red + c.red,
+                        yellow_red=prev.yellow_red + c.yellow_red,
+                    )
+            lots = stage.lots.get(group or None)
+            self._tables[key] = rank(
+                teams=self.group_teams(stage, group),
+                matches=lines,
+                rules=stage.rules,
+                fair_play=cards,
+                lots=lots.order if lots is not None else None,
+            )
+        return self._tables[key]
+
+    def _counted_goals(self, fx: FixtureState, home: str, away: str) -> tuple[int, int] | None:
+        if fx.forfeit is not None:
+            winner = self.state.canonical(fx.forfeit.winner)
+            if fx.forfeit.score is not None:
+                s = fx.forfeit.score.final
+                return (s.home, s.away)
+            # No awarded score: the stage's rule set says what a forfeit counts as.
+            goals = self.state.stages[fx.stage].rules.forfeit_goals
+            return (goals, 0) if winner == home else (0, goals)
+        if fx.result is not None:
+            final = fx.result.score.final
+            return (final.home, final.away)
+        return None
+
+    def group_complete(self, stage_slug: str, group: str) -> bool:
+        stage = self.state.stages[stage_slug]
+        teams = set(self.group_teams(stage, group))
+        met: set[frozenset[str]] = set()
+        for fx in self.group_fixtures(stage, group):
+            if fx.status == "scheduled" or fx.status == "void":
+                return False
+            home, away = self.team(fx.home), self.team(fx.away)
+            if home and away:
+                met.add(frozenset((home, away)))
+        pairs = {frozenset((a, b)) for a in teams for b in teams if a < b}
+        return bool(teams) and pairs <= met
+
+    def group_place(self, stage_slug: str, group: str, place: int) -> str | None:
+        if stage_slug not in self.state.stages or not self.group_complete(stage_slug, group):
+            return None
+        rows = [r for r in self.table(stage_slug, group) if r.position == place]
+        if len(rows) != 1 or rows[0].shared_with:
+            return None
+        return rows[0].team
+
+    # -- stages --------------------------------------------------------------
+
+    def final_fixture(self, stage_slug: str) -> FixtureState | None:
+        """The stage's last match: the one no other match of the stage depends on."""
+        stage = self.state.stages.get(stage_slug)
+        if stage is None or stage.format != "knockout" or not stage.fixtures:
+            return None
+        fed = {
+            side.fixture
+            for f in stage.fixtures
+            for side in (self.state.fixtures[f].home, self.state.fixtures[f].away)
+            if isinstance(side, (WinnerOf, LoserOf))
+        }
+        last = [f for f in stage.fixtures if f not in fed]
+        if stage.rounds:
+            # With declared rounds, only a match of the last round is the final.
+            last = [f for f in last if self.state.fixtures[f].round == stage.rounds[-1]]
+        if len(last) != 1:
+            return None
+        return self.state.fixtures[last[0]]
+
+    def stage_winner(self, stage_slug: str) -> str | None:
+        final = self.final_fixture(stage_slug)
+        return self.outcome(final.fixture).winner if final is not None else None
+
+    def alive(self, stage_slug: str) -> list[str]:
+        """Teams of a knockout stage not yet eliminated."""
+        stage = self.state.stages[stage_slug]
+        out = set(stage.withdrawn)
+        for f in stage.fixtures:
+            o = self.outcome(f)
+            if o.loser:
+                out.add(o.loser)
+        return [t for t in stage.teams if t not in out]
+
+    def candidates(self, side: Side) -> list[str]:
+        """Every team that could still fill the slot."""
+        team = self.team(side)
+        if team is not None:
+            return [team]
+        match side:
+            case WinnerOf() | LoserOf():
+                fx = self.state.fixtures.get(side.fixture)
+                if fx is None:
+                    return []
+                return _unique(self.candidates(fx.home) + self.candidates(fx.away))
+            case GroupPlace():
+                stage = self.state.stages.get(side.stage)
+                return self.group_teams(stage, side.group) if stage else []
+            case StageWinner():
+                return self.alive(side.stage) if side.stage in self.state.stages else []
+            case TeamSide():
+                return [self.state.canonical(side.team)]
+
+    @cached_property
+    def stage_of_fixture(self) -> dict[str, str]:
+        return {f: fx.stage for f, fx in self.state.fixtures.items()}
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
