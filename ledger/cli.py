@@ -17,7 +17,8 @@ import click
 import msgspec
 
 from ledger.errors import LedgerError
-from ledger.service import Ledger, Meta
+from events.catalogue import Recorded
+from ledger.service import Ledger, Meta, Proposal
 from ledger.store import default_url
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,6 +28,10 @@ class Context(msgspec.Struct, kw_only=True):
     url: str
     competition: str | None
     _ledger: Ledger | None = None
+    # While a script runs, commands add their proposals here instead of
+    # appending, so the whole file becomes one decision and one append.
+    batch: list[tuple[int, Proposal]] | None = None
+    batch_line: int = 0
 
     @property
     def ledger(self) -> Ledger:
@@ -36,6 +41,15 @@ class Context(msgspec.Struct, kw_only=True):
 
     def slug(self) -> str:
         return self.ledger.competition(self.competition)
+
+    def submit(self, build: Proposal, *, stream: str | None = None) -> list[Recorded]:
+        """Append what `build` proposes, or queue it while a script runs."""
+        if self.batch is not None:
+            if stream is not None:
+                self.competition = stream
+            self.batch.append((self.batch_line, build))
+            return []
+        return self.ledger.submit(stream or self.slug(), build)
 
     def close(self) -> None:
         if self._ledger is not None:
@@ -159,6 +173,8 @@ def cli(ctx: click.Context, db: str | None, database_url: str | None,
 
     Example: ledger --db usoc.db demo
     """
+    if isinstance(ctx.obj, Context):  # a script line runs inside an open ledger
+        return
     context = Context(url=default_url(db, database_url), competition=competition)
     ctx.obj = context
     ctx.call_on_close(context.close)
@@ -185,4 +201,4 @@ def main() -> None:
 
 
 # Registered last: these modules add their commands to `cli` when imported.
-from ledger import cli_read, cli_write  # noqa: E402, F401
+from ledger import cli_io, cli_read, cli_write  # noqa: E402, F401

@@ -154,7 +154,7 @@ def print_qualifiers(state: CompetitionState, summaries: list[Any], entries: lis
     console = _console()
     console.print(f"[bold]{_title(state, 'qualifiers', as_of, known_at)}[/bold]")
     for s in summaries:
-        berths = "berths not stated" if s.berths is None else f"{s.berths} berths"
+        berths = "berths not stated" if s.berths is None else f"{s.berths} berth" + ("" if s.berths == 1 else "s")
         confirmed = "" if s.allocation_confirmed else ", allocation NOT confirmed"
         over = f", OVERSUBSCRIBED ({s.entries} candidates)" if s.oversubscribed else ""
         unfilled = f", {s.unfilled} unfilled" if s.unfilled else ""

@@ -56,7 +56,7 @@ from events.structure import (
 )
 from ledger import scoreline
 from ledger.cli import Context, cli, fact_options, meta_of, pass_context
-from ledger.decisions import group_of, match_fixture, new_fixture_id
+from ledger.decisions import group_of, match_fixture, new_fixture_id, stage_participants
 from ledger.errors import InvalidInput, LedgerError, NotFound
 from ledger.lookup import find_fixture, find_path, find_stage, find_team
 from ledger.service import Meta, new_id
@@ -105,6 +105,9 @@ def parse_side(state: CompetitionState, stage: str, text: str) -> Side:
 
 
 def report(recorded: Sequence[Recorded], *, nothing: str = "already recorded: nothing appended") -> None:
+    ctx = click.get_current_context().obj
+    if isinstance(ctx, Context) and ctx.batch is not None:
+        return
     if not recorded:
         click.echo(nothing)
         return
@@ -113,8 +116,7 @@ def report(recorded: Sequence[Recorded], *, nothing: str = "already recorded: no
 
 
 def submit_one(ctx: Context, build: Callable[[CompetitionState], Sequence[Event]]) -> None:
-    slug = ctx.slug()
-    report(ctx.ledger.submit(slug, build))
+    report(ctx.submit(build))
 
 
 E = TypeVar("E", bound=Fact)
@@ -145,7 +147,7 @@ def new_competition(ctx: Context, slug: str, name: str, season: str, field_size:
     meta = meta_of(source, actor, note)
     event = make(CompetitionCreated, meta, on, competition=slug, name=name,
                                season=season, field_size=field_size)
-    report(ctx.ledger.submit(slug, lambda _: [event]))
+    report(ctx.submit(lambda _: [event], stream=slug))
 
 
 @cli.command("path")
@@ -538,7 +540,7 @@ def propose_result(state: CompetitionState, *, stage: str, home: str, away: str,
                    scorers: tuple[Goal, ...], minutes: int | None, meta: Meta) -> list[Event]:
     """The events for a typed result: the fixture (if new) and the result."""
     slug = find_stage(state, stage).stage
-    teams = state.stages[slug].teams
+    teams = stage_participants(state, slug)
     home_team = find_team(state, home, within=teams)
     away_team = find_team(state, away, within=teams)
     if home_team == away_team:

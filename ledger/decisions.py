@@ -426,12 +426,15 @@ _CHECKS: dict[type, Callable[[CompetitionState, Event], None]] = {  # type: igno
 }
 
 
-def decide_all(state: CompetitionState, events: list[Event]) -> list[Event]:
+def decide_all(
+    state: CompetitionState, events: list[Event], *, in_place: bool = False
+) -> list[Event]:
     """Validate a batch in order, each against the state the previous ones leave.
 
     Facts already recorded are dropped, so repeating a batch appends nothing.
+    With `in_place` the accepted facts are applied to `state` itself.
     """
-    work = copy.deepcopy(state)
+    work = state if in_place else copy.deepcopy(state)
     accepted: list[Event] = []
     for event in events:
         for new in decide(work, event):
@@ -480,3 +483,16 @@ def group_of(state: CompetitionState, stage: str, home: str, away: str) -> str |
         if home in teams and away in teams:
             return name
     raise LedgerError(f"{home} and {away} are not in the same group of {stage}")
+
+
+def stage_participants(state: CompetitionState, stage: str) -> list[str]:
+    """Entered teams, plus teams that reached the stage through a decided slot."""
+    resolver = Resolver(state)
+    teams = list(state.stages[stage].teams)
+    for fixture in state.stages[stage].fixtures:
+        fx = state.fixtures[fixture]
+        for side in (fx.home, fx.away):
+            team = resolver.team(side)
+            if team is not None and team not in teams:
+                teams.append(team)
+    return teams

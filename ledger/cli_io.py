@@ -1,0 +1,59 @@
+"""Bringing facts in and out: the bundled demo, imports and exports."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from ledger.cli import Context, cli, pass_context
+from ledger.errors import InvalidInput
+from ledger.script import looks_like_script, run_script
+
+DEMO = "usoc-2014-qualification.ledger"
+
+
+def bundled_text() -> str:
+    return resources.files("ledger").joinpath("data", DEMO).read_text(encoding="utf-8")
+
+
+@cli.command("demo")
+@pass_context
+def demo(ctx: Context) -> None:
+    """Build the bundled 2014 U.S. Open Cup qualification ledger and print its qualifiers.
+
+    Running it again appends nothing. Example: ledger --db usoc.db demo
+    """
+    from ledger.cli_read import print_qualifiers
+    from projections.qualifiers import qualifiers
+
+    recorded = run_script(ctx, bundled_text(), filename=DEMO)
+    slug = ctx.competition or ctx.slug()
+    click.echo(f"{len(recorded)} events appended to {ctx.url}" if recorded
+               else f"the 2014 ledger is already in {ctx.url}: nothing appended")
+    state = ctx.ledger.view(slug)
+    summaries, entries = qualifiers(state)
+    print_qualifiers(state, summaries, entries, None, None)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_context
+def import_file(ctx: Context, file: Path) -> None:
+    """Append everything in FILE: a ledger script, Wikipedia-style result text,
+    Football.TXT or a ledger export. The whole file is one append: nothing is
+    written when any line is wrong. Importing the same file twice appends nothing.
+
+    Example: ledger import usoc-2014-qualification.ledger
+    """
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {file}: {exc}") from exc
+    if looks_like_script(text):
+        recorded = run_script(ctx, text, filename=file.name)
+    else:
+        raise InvalidInput(f"{file.name}: not a format the ledger reads")
+    click.echo(f"imported {len(recorded)} events from {file.name}" if recorded
+               else f"{file.name}: everything in it is already recorded; nothing appended")
