@@ -95,7 +95,8 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             self.sql_create_statements.append(
                 SQL(
                     "DO $$ BEGIN "
-                    "IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = {name}) THEN "
+                    "IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = {name} "
+                    "AND tgrelid = {qualified}::regclass) THEN "
                     "CREATE TRIGGER {trigger} BEFORE UPDATE OR DELETE ON {schema}.{table} "
                     "FOR EACH ROW EXECUTE FUNCTION ledger_append_only(); "
                     "CREATE TRIGGER {trigger_t} BEFORE TRUNCATE ON {schema}.{table} "
@@ -103,6 +104,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                     "END IF; END $$"
                 ).format(
                     name=f"{table}_append_only",
+                    qualified=f'{self.datastore.schema}.{table}',
                     trigger=Identifier(f"{table}_append_only"),
                     trigger_t=Identifier(f"{table}_no_truncate"),
                     schema=schema,
@@ -118,16 +120,19 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             curs.execute(statement)
             return [(str(r["stream_id"]), int(r["version"]), str(r["hash"])) for r in curs.fetchall()]
 
-    def _insert_stored_events(
+    def _insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
-        super()._insert_stored_events(curs, stored_events, **kwargs)
-        curs.executemany(
-            SQL("INSERT INTO {schema}.{heads} VALUES (%s, %s, %s)").format(
-                schema=Identifier(self.datastore.schema), heads=Identifier(self.heads_table)
-            ),
-            _head_rows(stored_events),
-        )
+        # The library runs this first, in the same transaction as the event
+        # insert, on its own cursor (the insert's cursor must keep its results).
+        super()._insert_events(curs, stored_events, **kwargs)
+        if stored_events:
+            curs.executemany(
+                SQL("INSERT INTO {schema}.{heads} VALUES (%s, %s, %s)").format(
+                    schema=Identifier(self.datastore.schema), heads=Identifier(self.heads_table)
+                ),
+                _head_rows(stored_events),
+            )
 
 
 def sqlite_recorder_topic() -> str:

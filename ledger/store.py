@@ -14,7 +14,7 @@ import os
 import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import msgspec
 from eventsourcing.application import Application
@@ -139,6 +139,9 @@ def _env_for(url: str) -> dict[str, str]:
             "POSTGRES_CONNECT_TIMEOUT": "5",
             "POSTGRES_POOL_SIZE": "2",
         }
+        schema = parse_qs(parsed.query).get("schema")
+        if schema:
+            env["POSTGRES_SCHEMA"] = schema[0]
     else:
         path = parsed.path if parsed.scheme == "sqlite" else url
         env = {
