@@ -57,3 +57,26 @@ def import_file(ctx: Context, file: Path) -> None:
         raise InvalidInput(f"{file.name}: not a format the ledger reads")
     click.echo(f"imported {len(recorded)} events from {file.name}" if recorded
                else f"{file.name}: everything in it is already recorded; nothing appended")
+
+
+@cli.command("rebuild")
+@pass_context
+def rebuild(ctx: Context) -> None:
+    """Drop the read-model tables and rebuild them from the events.
+
+    Example: ledger rebuild
+    """
+    count = ctx.ledger.rebuild()
+    click.echo(f"rebuilt the read models from {count} events in {ctx.ledger.read_models_path}")
+
+
+@cli.command("catch-up")
+@pass_context
+def catch_up(ctx: Context) -> None:
+    """Apply events recorded since the read models were last updated (e.g. by
+    another clerk on a shared PostgreSQL ledger).
+
+    Example: ledger --database-url postgresql://... catch-up
+    """
+    count = ctx.ledger.catch_up()
+    click.echo(f"applied {count} new events to {ctx.ledger.read_models_path}")

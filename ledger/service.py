@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Sequence
 
 import msgspec
+import sqlite_utils
 
 from events.catalogue import Event, Recorded
 from ledger.decisions import decide_all
 from ledger.errors import ConcurrentAppend, NotFound
 from ledger.lookup import suggest
 from ledger.store import EventStore
+from projections import readmodel
 from projections.model import CompetitionState, fold, select
 
 Proposal = Callable[[CompetitionState], Sequence[Event]]
@@ -33,11 +37,46 @@ def new_id() -> str:
 
 
 class Ledger:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_models: str | None = None) -> None:
         self.store = EventStore(url)
+        # Read models live beside SQLite events; a shared PostgreSQL ledger
+        # keeps them in a local SQLite file that catches up from the log.
+        if read_models is None:
+            read_models = (
+                os.environ.get("LEDGER_READ_DB", "ledger-read.db")
+                if self.store.is_postgres
+                else self.store.sqlite_path
+            )
+        self.read_models_path = read_models
+        self.auto_catch_up = True
+        self._read_db: sqlite_utils.Database | None = None
 
     def close(self) -> None:
+        if self._read_db is not None:
+            self._read_db.close()
         self.store.close()
+
+    @property
+    def read_db(self) -> sqlite_utils.Database:
+        if self._read_db is None:
+            conn = sqlite3.connect(self.read_models_path, timeout=30, isolation_level=None)
+            self._read_db = sqlite_utils.Database(conn)
+        return self._read_db
+
+    def catch_up(self) -> int:
+        """Bring the read-model tables up to the end of the log."""
+        return readmodel.catch_up(
+            self.read_db,
+            read_after=lambda last: self.store.read_all(after=last),
+            read_stream=self.store.read_stream,
+        )
+
+    def rebuild(self) -> int:
+        return readmodel.rebuild(
+            self.read_db,
+            read_after=lambda last: self.store.read_all(after=last),
+            read_stream=self.store.read_stream,
+        )
 
     def __enter__(self) -> Ledger:
         return self
@@ -96,9 +135,13 @@ class Ledger:
             if not events:
                 return []
             try:
-                return self.store.append(competition, events, after=history)
+                recorded = self.store.append(competition, events, after=history)
             except ConcurrentAppend:
                 if attempt == attempts - 1:
                     raise
                 time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+                continue
+            if self.auto_catch_up:
+                self.catch_up()
+            return recorded
         raise AssertionError("unreachable")

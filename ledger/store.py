@@ -159,7 +159,9 @@ class EventStore:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.is_postgres = urlparse(url).scheme in ("postgres", "postgresql")
+        parsed = urlparse(url)
+        self.is_postgres = parsed.scheme in ("postgres", "postgresql")
+        self.sqlite_path = parsed.path if parsed.scheme == "sqlite" else url
         try:
             self.app = LedgerApplication(env=_env_for(url))
         except Exception as exc:  # the library raises driver-specific errors

@@ -274,7 +274,12 @@ class Resolver:
                 stage = self.state.stages.get(side.stage)
                 return self.group_teams(stage, side.group) if stage else []
             case StageWinner():
-                return self.alive(side.stage) if side.stage in self.state.stages else []
+                if side.stage not in self.state.stages:
+                    return []
+                final = self.final_fixture(side.stage)
+                if final is not None:
+                    return self.candidates(WinnerOf(final.fixture))
+                return self.alive(side.stage)
             case TeamSide():
                 return [self.state.canonical(side.team)]
 

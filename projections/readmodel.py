@@ -1,0 +1,141 @@
+"""The one module that writes read models: plain SQLite tables via sqlite-utils.
+
+`catch_up` applies the events after the last position it recorded and stores
+the new position in the same transaction as the rows; `rebuild` drops every
+read-model table and catches up from the start. Both give identical tables.
+Tables: rm_events (the log with both clocks, indexed), rm_stages,
+rm_standings, rm_bracket, rm_qualifiers, rm_position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import msgspec
+import sqlite_utils
+
+from events.catalogue import Recorded, tag_of
+from projections.model import fold
+from projections.qualifiers import qualifiers
+from projections.views import bracket_matches, stage_rows, table_rows
+
+TABLES = ("rm_events", "rm_stages", "rm_standings", "rm_bracket", "rm_qualifiers", "rm_position")
+_PKS: dict[str, tuple[str, ...]] = {
+    "rm_events": ("position",),
+    "rm_stages": ("competition", "slug"),
+    "rm_standings": ("competition", "stage", "group", "team"),
+    "rm_bracket": ("competition", "stage", "key"),
+    "rm_qualifiers": ("competition", "path", "entry"),
+}
+READER = "ledger"
+
+
+def position(db: sqlite_utils.Database) -> int:
+    if not db["rm_position"].exists():
+        return 0
+    rows = list(db.query("SELECT position FROM rm_position WHERE reader = ?", [READER]))
+    return int(rows[0]["position"]) if rows else 0
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    data = msgspec.to_builtins(obj)
+    assert isinstance(data, dict)
+    return data
+
+
+def competition_rows(records: Sequence[Recorded]) -> dict[str, list[dict[str, Any]]]:
+    """Every read-model row of one competition, from its events."""
+    state = fold(records)
+    comp = state.slug
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in _PKS if name != "rm_events"}
+    for stage in stage_rows(state):
+        out["rm_stages"].append({"competition": comp, **_plain(stage)})
+        if stage.format == "group":
+            for row in table_rows(state, stage.slug):
+                out["rm_standings"].append({"competition": comp, **_plain(row)})
+        for match in bracket_matches(state, stage.slug):
+            key = match.fixture or f"bye:{match.round}:{match.home}"
+            out["rm_bracket"].append({"competition": comp, "key": key, **_plain(match)})
+    _, entries = qualifiers(state)
+    for n, entry in enumerate(entries, start=1):
+        out["rm_qualifiers"].append({"competition": comp, "entry": n, **_plain(entry)})
+    return out
+
+
+def _event_row(rec: Recorded) -> dict[str, Any]:
+    return {
+        "position": rec.position,
+        "stream": rec.stream,
+        "version": rec.version,
+        "event_id": rec.event.event_id,
+        "type": tag_of(rec.event),
+        "occurred_on": rec.event.occurred_on.isoformat(),
+        "recorded_at": rec.recorded_at.isoformat(),
+        "hash": rec.hash,
+        "prev_hash": rec.prev_hash,
+        "source": rec.event.source,
+    }
+
+
+def _ensure_tables(db: sqlite_utils.Database) -> None:
+    if not db["rm_position"].exists():
+        db["rm_position"].create({"reader": str, "position": int}, pk="reader")
+    if not db["rm_events"].exists():
+        db["rm_events"].create(
+            {"position": int, "stream": str, "version": int, "event_id": str, "type": str,
+             "occurred_on": str, "recorded_at": str, "hash": str, "prev_hash": str,
+             "source": str},
+            pk="position",
+        )
+        db["rm_events"].create_index(["stream", "occurred_on"])
+        db["rm_events"].create_index(["recorded_at"])
+
+
+def catch_up(
+    db: sqlite_utils.Database,
+    *,
+    read_after: Callable[[int], Iterable[Recorded]],
+    read_stream: Callable[[str], Sequence[Recorded]],
+) -> int:
+    """Apply the events after the recorded position; returns how many were new."""
+    _ensure_tables(db)
+    last = position(db)
+    new = list(read_after(last))
+    if not new:
+        return 0
+    changed = list(dict.fromkeys(rec.stream for rec in new))
+    with db.atomic():
+        db["rm_events"].insert_all([_event_row(r) for r in new], pk="position")
+        for stream in changed:
+            rows = competition_rows(read_stream(stream))
+            for table, items in rows.items():
+                if db[table].exists():
+                    db[table].delete_where("competition = ?", [stream])
+                if items:
+                    db[table].insert_all(items, pk=_PKS[table], alter=True)
+        db["rm_position"].upsert({"reader": READER, "position": new[-1].position}, pk="reader")
+    return len(new)
+
+
+def rebuild(
+    db: sqlite_utils.Database,
+    *,
+    read_after: Callable[[int], Iterable[Recorded]],
+    read_stream: Callable[[str], Sequence[Recorded]],
+) -> int:
+    with db.atomic():
+        for table in TABLES:
+            if db[table].exists():
+                db[table].drop()
+    return catch_up(db, read_after=read_after, read_stream=read_stream)
+
+
+def dump(db: sqlite_utils.Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every read-model table as sorted rows, for comparing two builds."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for table in TABLES:
+        if db[table].exists():
+            rows = [tuple(row.values()) for row in db[table].rows]
+            out[table] = sorted(rows, key=repr)
+    return out
