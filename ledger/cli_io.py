@@ -9,6 +9,7 @@ import click
 
 from ledger.cli import Context, cli, pass_context
 from ledger.errors import InvalidInput
+from ledger.export import export_lines, import_export, is_export
 from ledger.script import looks_like_script, run_script
 
 DEMO = "usoc-2014-qualification.ledger"
@@ -51,11 +52,15 @@ def import_file(ctx: Context, file: Path) -> None:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read {file}: {exc}") from exc
-    if looks_like_script(text):
-        recorded = run_script(ctx, text, filename=file.name)
+    if is_export(text):
+        count = import_export(ctx.ledger.store, text, filename=file.name)
+        if count:
+            ctx.ledger.catch_up()
+    elif looks_like_script(text):
+        count = len(run_script(ctx, text, filename=file.name))
     else:
         raise InvalidInput(f"{file.name}: not a format the ledger reads")
-    click.echo(f"imported {len(recorded)} events from {file.name}" if recorded
+    click.echo(f"imported {count} events from {file.name}" if count
                else f"{file.name}: everything in it is already recorded; nothing appended")
 
 
@@ -80,3 +85,22 @@ def catch_up(ctx: Context) -> None:
     """
     count = ctx.ledger.catch_up()
     click.echo(f"applied {count} new events to {ctx.ledger.read_models_path}")
+
+
+@cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--all", "all_streams", is_flag=True, help="Every competition in the ledger.")
+@pass_context
+def export(ctx: Context, file: Path | None, all_streams: bool) -> None:
+    """Write the ledger as JSON Lines (every event byte for byte, with both
+    clocks and hashes) to FILE or standard output; `ledger import` reads it back.
+
+    Example: ledger export usoc-2014.jsonl
+    """
+    stream = None if all_streams else ctx.slug()
+    data = b"\n".join(export_lines(ctx.ledger.store, stream=stream)) + b"\n"
+    if file is None:
+        click.echo(data.decode(), nl=False)
+    else:
+        file.write_bytes(data)
+        click.echo(f"exported to {file}")

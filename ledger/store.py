@@ -281,23 +281,8 @@ class EventStore:
             for rec, r in zip(out, recordings, strict=True)
         ]
 
-    def append_recorded(self, records: Sequence[Recorded]) -> None:
-        """Store already-sealed events verbatim (import of an export)."""
-        pending = []
-        for rec in records:
-            body = Body(
-                stream=rec.stream,
-                version=rec.version,
-                recorded_at=rec.recorded_at,
-                prev_hash=rec.prev_hash,
-                event_type=tag_of(rec.event),
-                event_version=type(rec.event).class_version,
-                event=rec.event,
-            )
-            raw, digest = seal(body)
-            pending.append(
-                Pending(stream_id(rec.stream), rec.version, tag_of(rec.event), envelope(raw, digest))
-            )
+    def save_pending(self, pending: Sequence[Pending]) -> None:
+        """Store already-sealed envelopes verbatim, all in one transaction."""
         try:
             self.app.save(*pending)
         except IntegrityError as exc:
