@@ -66,6 +66,9 @@ def qualifiers(state: CompetitionState) -> tuple[list[PathSummary], list[Qualifi
         drafts = _drafts(state, resolver, path)
         over = path.berths is not None and len(drafts) > path.berths
         path_events = [path.defined_by, *path.allocation_events]
+        if over:
+            # Oversubscription rests on every candidate of the path.
+            path_events += [e for d in drafts for e in d.events]
         for d in drafts:
             open_items = list(d.open)
             if d.team is not None and not path.confirmed:
@@ -82,7 +85,8 @@ def qualifiers(state: CompetitionState) -> tuple[list[PathSummary], list[Qualifi
             entries.append(QualifierEntry(
                 path=path.path, path_name=path.name, team=d.team, status=status,
                 method=d.method, region=d.region, slot=d.slot, candidates=d.candidates,
-                open=open_items, events=[*path_events, *d.events], berths=path.berths,
+                open=open_items, events=list(dict.fromkeys([*path_events, *d.events])),
+                berths=path.berths,
                 allocation_confirmed=path.confirmed, oversubscribed=over))
         decided = sum(1 for d in drafts if d.team is not None)
         summaries.append(PathSummary(
