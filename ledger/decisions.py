@@ -51,22 +51,15 @@ from events.structure import (
 )
 from ledger.errors import Duplicate, InvalidInput, LedgerError, NotFound
 from ledger.lookup import find_team, suggest
-from projections.model import CompetitionState, FixtureState, apply
+from projections.model import CompetitionState, FixtureState, apply, fingerprint
 from projections.resolve import Resolver
 
 MAX_GOALS = 99
 
 
-def same_fact(a: Event, b: Event) -> bool:
-    """Equal apart from id, citation and author: the same fact told twice."""
-    if type(a) is not type(b):
-        return False
-    blank = {"event_id": "", "source": "", "actor": "", "note": ""}
-    return msgspec.structs.replace(a, **blank) == msgspec.structs.replace(b, **blank)
-
-
 def already_recorded(state: CompetitionState, event: Event) -> bool:
-    return any(same_fact(event, e) for e in state.events.values())
+    """The same fact told twice: equal apart from id, citation and author."""
+    return fingerprint(event) in state.fingerprints
 
 
 def decide(state: CompetitionState, event: Event) -> list[Event]:

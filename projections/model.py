@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import msgspec
+
 from events.base import Side
 from events.catalogue import Event, Recorded
 from events.matches import (
@@ -144,6 +146,8 @@ class CompetitionState:
     events: dict[str, Event] = field(default_factory=dict)
     assumptions: list[AssumptionRecorded] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
+    # Content of every fact without id, citation and author: a repeat is found in O(1).
+    fingerprints: set[bytes] = field(default_factory=set)
 
     def canonical(self, team: str) -> str:
         alias = self.aliases.get(team)
@@ -194,8 +198,18 @@ def fold_events(events: Iterable[Event]) -> CompetitionState:
     return state
 
 
+def fingerprint(event: Event) -> bytes:
+    """What makes two facts the same fact, whoever told it and whatever its id."""
+    blank = msgspec.structs.replace(event, event_id="", source="", actor="", note="")
+    return _encoder.encode(blank)
+
+
+_encoder = msgspec.json.Encoder(order="deterministic")
+
+
 def apply(state: CompetitionState, event: Event) -> None:
     state.events[event.event_id] = event
+    state.fingerprints.add(fingerprint(event))
     try:
         _apply(state, event)
     except KeyError:
