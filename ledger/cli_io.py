@@ -7,9 +7,12 @@ from pathlib import Path
 
 import click
 
+from events.rules import PRESETS
+
 from ledger.cli import Context, cli, pass_context
 from ledger.errors import InvalidInput
 from ledger.export import export_lines, import_export, is_export
+from ledger.importers.common import Batch
 from ledger.script import looks_like_script, run_script
 
 DEMO = "usoc-2014-qualification.ledger"
@@ -40,8 +43,13 @@ def demo(ctx: Context) -> None:
 
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rules", type=click.Choice(sorted(PRESETS)), default="points-gd-gf",
+              show_default=True, help="Tiebreak rules of imported group stages.")
+@click.option("--year", type=int, default=None, help="Year for dates written without one.")
+@click.option("--source", default=None, help="Citation for every fact [default: the file name].")
 @pass_context
-def import_file(ctx: Context, file: Path) -> None:
+def import_file(ctx: Context, file: Path, rules: str, year: int | None,
+                source: str | None) -> None:
     """Append everything in FILE: a ledger script, Wikipedia-style result text,
     Football.TXT or a ledger export. The whole file is one append: nothing is
     written when any line is wrong. Importing the same file twice appends nothing.
@@ -58,8 +66,13 @@ def import_file(ctx: Context, file: Path) -> None:
             ctx.ledger.catch_up()
     elif looks_like_script(text):
         count = len(run_script(ctx, text, filename=file.name))
+    elif is_football_txt(text):
+        count = import_batch(ctx, football_txt_batch(
+            text, filename=file.name, slug=ctx.competition, rules=rules, year=year,
+            source=source or file.name))
     else:
-        raise InvalidInput(f"{file.name}: not a format the ledger reads")
+        raise InvalidInput(f"{file.name}: not a format the ledger reads (a ledger script, "
+                           "Wikipedia-style result text, Football.TXT or a ledger export)")
     click.echo(f"imported {count} events from {file.name}" if count
                else f"{file.name}: everything in it is already recorded; nothing appended")
 
@@ -104,3 +117,32 @@ def export(ctx: Context, file: Path | None, all_streams: bool) -> None:
     else:
         file.write_bytes(data)
         click.echo(f"exported to {file}")
+
+
+def is_football_txt(text: str) -> bool:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return first.startswith("=") and not first.rstrip().endswith("=")
+
+
+def football_txt_batch(text: str, *, filename: str, slug: str | None, rules: str,
+                       year: int | None, source: str) -> Batch:
+    import os
+
+    from ledger.importers import footballtxt
+    from ledger.importers.footballtxt_import import build
+
+    try:
+        doc = footballtxt.parse(text, filename=filename, year=year)
+    except footballtxt.FootballTxtError as exc:
+        raise InvalidInput(str(exc)) from exc
+    return build(doc, slug=slug, rules=rules, source=source,
+                 actor=os.environ.get("LEDGER_ACTOR") or os.environ.get("USER") or "import")
+
+
+def import_batch(ctx: Context, batch: Batch) -> int:
+    """Decide the whole batch against the ledger and append it in one go."""
+    for warning in batch.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    ctx.competition = batch.slug
+    recorded = ctx.ledger.submit(batch.slug, lambda _: batch.events)
+    return len(recorded)

@@ -1,0 +1,39 @@
+"""What every importer produces: facts for one competition, plus the inferences made."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from events.base import Fact
+from events.catalogue import Event
+
+F = TypeVar("F", bound=Fact)
+
+
+def slugify(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    return slug or "competition"
+
+
+@dataclass
+class Batch:
+    slug: str
+    source: str
+    actor: str
+    events: list[Event] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, cls: type[F], on: dt.date, *, note: str = "", **fields: Any) -> F:
+        event = cls(event_id=uuid.uuid4().hex, occurred_on=on, source=self.source,
+                    actor=self.actor, note=note, **fields)
+        self.events.append(event)  # type: ignore[arg-type]
+        return event
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
