@@ -1,0 +1,149 @@
+"""Benchmark: append and read rates, and that one competition's read cost does not
+grow with the rest of the ledger. Prints figures and ratios; asserts nothing.
+
+    .venv/bin/python bench/bench.py [--leagues 60] [--teams 20]
+
+Each synthetic league is a 20-team double round robin (380 matches, ~800 events).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import resource
+import sqlite3
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from events.base import Goals, Score, TeamSide
+from events.catalogue import Event, decode_body
+from events.matches import FixtureScheduled, ResultRecorded
+from events.rules import preset
+from events.structure import CompetitionCreated, RuleSetDeclared, StageCreated, TeamEntered
+from ledger.cli_io import bundled_text
+from ledger.script import run_script
+from ledger.service import Ledger
+from ledger.store import open_envelope
+from projections.views import table_rows
+
+START = dt.date(2020, 8, 1)
+
+
+def league(slug: str, teams: int) -> list[Event]:
+    def fact(cls: type, on: dt.date, **fields: object) -> Event:
+        return cls(event_id=uuid.uuid4().hex, occurred_on=on, source="bench", **fields)  # type: ignore[no-any-return]
+
+    names = [f"{slug} FC {n}" for n in range(teams)]
+    out = [
+        fact(CompetitionCreated, START, competition=slug, name=slug),
+        fact(StageCreated, START, stage="league", name="League", format="group"),
+        fact(RuleSetDeclared, START, stage="league", rules=preset("points-gd-gf")),
+    ]
+    out += [fact(TeamEntered, START, stage="league", team=t) for t in names]
+    for n, (home, away) in enumerate(itertools.permutations(names, 2)):
+        day = START + dt.timedelta(days=n // (teams // 2))
+        fixture = f"m{n}"
+        out.append(
+            fact(
+                FixtureScheduled,
+                day,
+                fixture=fixture,
+                stage="league",
+                round=None,
+                home=TeamSide(home),
+                away=TeamSide(away),
+                kickoff=day,
+            )
+        )
+        goals = Goals((n * 7) % 4, (n * 3) % 3)
+        out.append(fact(ResultRecorded, day, fixture=fixture, score=Score(regulation=goals)))
+    return out
+
+
+def timed(fn):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def median_time(fn, runs: int = 5) -> float:  # type: ignore[no-untyped-def]
+    times = sorted(timed(fn)[1] for _ in range(runs))
+    return times[len(times) // 2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--leagues", type=int, default=60)
+    parser.add_argument("--teams", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "bench.db")
+        ledger = Ledger(path)
+        ledger.auto_catch_up = False
+
+        from ledger.cli import Context
+
+        ctx = Context(url=path, competition=None)
+        ctx._ledger = ledger
+        run_script(ctx, bundled_text(), filename="bundled")
+        ctx.competition = None
+
+        def usoc_read() -> None:
+            state = ledger.view("usoc-2014", as_of=dt.date(2014, 3, 15))
+            table_rows(state, "usssa-groups")
+
+        small = median_time(usoc_read)
+        total_events, append_time = 0, 0.0
+        for n in range(args.leagues):
+            events = league(f"league-{n}", args.teams)
+            _, took = timed(lambda ev=events, n=n: ledger.submit(f"league-{n}", lambda _: ev))
+            total_events += len(events)
+            append_time += took
+        large = median_time(usoc_read)
+
+        all_positions, read_lib = timed(lambda: sum(1 for _ in ledger.store.read_all()))
+
+        def raw_floor() -> int:
+            conn = sqlite3.connect(path)
+            count = 0
+            for (state,) in conn.execute("SELECT state FROM stored_events ORDER BY rowid"):
+                decode_body(open_envelope(state)[1])
+                count += 1
+            conn.close()
+            return count
+
+        _, read_raw = timed(raw_floor)
+        one_league, league_read = timed(lambda: table_rows(ledger.view("league-0"), "league"))
+        _, catch_up = timed(ledger.catch_up)
+        _, rebuild = timed(ledger.rebuild)
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+        print(f"ledger: {all_positions} events in {args.leagues + 1} competitions")
+        print(
+            f"append (decide + hash + store), one submit per league: "
+            f"{total_events / append_time:,.0f} events/s ({append_time:.2f} s)"
+        )
+        print(
+            f"read all through the store: {all_positions / read_lib:,.0f} events/s "
+            f"({read_lib:.2f} s); raw sqlite3 + msgspec floor: "
+            f"{all_positions / read_raw:,.0f} events/s; ratio {read_lib / read_raw:.1f}x"
+        )
+        print(
+            f"2014 USSSA standings as of 2014-03-15: {small * 1000:.1f} ms with 142 events "
+            f"in the ledger, {large * 1000:.1f} ms with {all_positions}: "
+            f"ratio {large / small:.2f} (1.0 = independent of ledger size)"
+        )
+        print(
+            f"one {args.teams}-team league table (fold of its ~{len(league('x', args.teams))} "
+            f"events): {league_read * 1000:.0f} ms, {len(one_league)} rows"
+        )
+        print(f"read models: catch-up of the whole log {catch_up:.2f} s, rebuild {rebuild:.2f} s")
+        print(f"peak memory (max RSS): {rss_mb:.0f} MB")
+        ledger.close()
+
+
+if __name__ == "__main__":
+    main()
