@@ -7,7 +7,7 @@ the event class's `upcast_vN_vN+1` static methods before typed decoding.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast, get_args
 
 import msgspec
 
@@ -77,7 +77,7 @@ Event = (
     | BerthReallocated
 )
 
-EVENT_TYPES: tuple[type[Any], ...] = Event.__args__  # type: ignore[attr-defined]
+EVENT_TYPES: tuple[type[Any], ...] = get_args(Event)
 BY_TAG: dict[str, type[Any]] = {cls.__struct_config__.tag: cls for cls in EVENT_TYPES}
 
 
@@ -159,7 +159,7 @@ def decode_body(raw: bytes) -> Body:
 
 def decode_event(raw: bytes | str) -> Event:
     """Decode one bare event payload (current version)."""
-    return _event_decoder.decode(raw)
+    return cast(Event, _event_decoder.decode(raw))
 
 
 def to_builtins(event: Event) -> dict[str, Any]:
@@ -175,4 +175,4 @@ def from_builtins(data: dict[str, Any], *, version: int | None = None) -> Event:
         raise msgspec.ValidationError(f"unknown event type {event_type!r}")
     if version is not None:
         data = upcast(event_type, version, dict(data))
-    return msgspec.convert(data, Event)  # type: ignore[arg-type]
+    return cast(Event, msgspec.convert(data, Event))

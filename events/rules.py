@@ -70,9 +70,7 @@ def _overall(*criteria: Criterion) -> tuple[TiebreakStep, ...]:
 
 
 def _h2h(*criteria: Criterion, reapply: bool) -> tuple[TiebreakStep, ...]:
-    return tuple(
-        TiebreakStep(criterion=c, scope="head_to_head", reapply=reapply) for c in criteria
-    )
+    return tuple(TiebreakStep(criterion=c, scope="head_to_head", reapply=reapply) for c in criteria)
 
 
 PRESETS: dict[str, tuple[TiebreakStep, ...]] = {

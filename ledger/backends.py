@@ -70,7 +70,6 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         schema = Identifier(self.datastore.schema)
-        events = Identifier(self.events_table_name)
         self.heads_table = f"{self.events_table_name}_heads"
         heads = Identifier(self.heads_table)
         self.sql_create_statements.append(
@@ -89,7 +88,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 "CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS "
                 "'BEGIN RAISE EXCEPTION ''the ledger is append-only: % refused'', TG_OP; END'; "
                 "END IF; END $$"
-            )
+            ).format()
         )
         for table in (self.events_table_name, self.heads_table):
             self.sql_create_statements.append(
@@ -104,7 +103,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                     "END IF; END $$"
                 ).format(
                     name=f"{table}_append_only",
-                    qualified=f'{self.datastore.schema}.{table}',
+                    qualified=f"{self.datastore.schema}.{table}",
                     trigger=Identifier(f"{table}_append_only"),
                     trigger_t=Identifier(f"{table}_no_truncate"),
                     schema=schema,
@@ -118,7 +117,9 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         )
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement)
-            return [(str(r["stream_id"]), int(r["version"]), str(r["hash"])) for r in curs.fetchall()]
+            return [
+                (str(r["stream_id"]), int(r["version"]), str(r["hash"])) for r in curs.fetchall()
+            ]
 
     def _insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 import click
 import msgspec
 
-from ledger.errors import LedgerError
 from events.catalogue import Recorded
+from ledger.errors import LedgerError
 from ledger.service import Ledger, Meta, Proposal
 from ledger.store import default_url
 
@@ -79,7 +79,7 @@ def parse_moment(text: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-class _DayType(click.ParamType):
+class _DayType(click.ParamType[dt.date]):
     name = "DATE"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> dt.date:
@@ -91,7 +91,7 @@ class _DayType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-class _MomentType(click.ParamType):
+class _MomentType(click.ParamType[dt.datetime]):
     name = "TIMESTAMP"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> dt.datetime:
@@ -120,11 +120,22 @@ def fact_options(*, on_required: bool = False) -> Callable[[F], F]:
         )(fn)
         fn = click.option("--source", default="", help="Citation: article, announcement...")(fn)
         if on_required:
-            fn = click.option("--on", "on", type=DAY, required=True,
-                              help="Sporting date of the fact (YYYY-MM-DD).")(fn)
+            fn = click.option(
+                "--on",
+                "on",
+                type=DAY,
+                required=True,
+                help="Sporting date of the fact (YYYY-MM-DD).",
+            )(fn)
         else:
-            fn = click.option("--on", "on", type=DAY, default=lambda: dt.date.today(),
-                              show_default="today", help="Sporting date of the fact.")(fn)
+            fn = click.option(
+                "--on",
+                "on",
+                type=DAY,
+                default=lambda: dt.date.today(),
+                show_default="today",
+                help="Sporting date of the fact.",
+            )(fn)
         return fn
 
     return decorate
@@ -137,10 +148,18 @@ def meta_of(source: str, actor: str, note: str) -> Meta:
 def read_options(fn: F) -> F:
     """--as-of and --known-at: the two clocks every read accepts."""
     fn = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(fn)
-    fn = click.option("--known-at", type=MOMENT, default=None,
-                      help="Only what the ledger had recorded by this time (UTC).")(fn)
-    fn = click.option("--as-of", type=DAY, default=None,
-                      help="Only facts whose sporting date is on or before DATE.")(fn)
+    fn = click.option(
+        "--known-at",
+        type=MOMENT,
+        default=None,
+        help="Only what the ledger had recorded by this time (UTC).",
+    )(fn)
+    fn = click.option(
+        "--as-of",
+        type=DAY,
+        default=None,
+        help="Only facts whose sporting date is on or before DATE.",
+    )(fn)
     return fn
 
 
@@ -156,16 +175,29 @@ class LedgerGroup(click.Group):
 
 
 @click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", default=None, metavar="PATH",
-              help="SQLite ledger file [default: $LEDGER_DB or ./ledger.db].")
-@click.option("--database-url", default=None, metavar="URL",
-              help="postgresql://... for a shared ledger [default: $LEDGER_DATABASE_URL].")
-@click.option("--competition", "-c", default=lambda: os.environ.get("LEDGER_COMPETITION"),
-              help="Competition slug, when the ledger holds more than one.")
+@click.option(
+    "--db",
+    default=None,
+    metavar="PATH",
+    help="SQLite ledger file [default: $LEDGER_DB or ./ledger.db].",
+)
+@click.option(
+    "--database-url",
+    default=None,
+    metavar="URL",
+    help="postgresql://... for a shared ledger [default: $LEDGER_DATABASE_URL].",
+)
+@click.option(
+    "--competition",
+    "-c",
+    default=lambda: os.environ.get("LEDGER_COMPETITION"),
+    help="Competition slug, when the ledger holds more than one.",
+)
 @click.version_option(package_name="results-ledger")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, database_url: str | None,
-        competition: str | None) -> None:
+def cli(
+    ctx: click.Context, db: str | None, database_url: str | None, competition: str | None
+) -> None:
     """An event-sourced results ledger for football competitions.
 
     Every fixture, score, bye, card and rule decision is an immutable event;

@@ -20,8 +20,9 @@ from projections.views import bracket_matches, table_rows
 @click.argument("team")
 @read_options
 @pass_context
-def audit_team(ctx: Context, team: str, as_of: dt.date | None, known_at: dt.datetime | None,
-               as_json: bool) -> None:
+def audit_team(
+    ctx: Context, team: str, as_of: dt.date | None, known_at: dt.datetime | None, as_json: bool
+) -> None:
     """The team's whole path in date order, every step citing its events and sources.
 
     Example: ledger audit "CD Aguiluchos USA"
@@ -46,8 +47,10 @@ def audit_team(ctx: Context, team: str, as_of: dt.date | None, known_at: dt.date
         for source in step.sources[:3]:
             click.echo(f"  {'':10}  {'':13} source: {source}")
     for lin in report.lineage:
-        click.echo(f"  correction: {lin.original[:12]} superseded by {lin.superseded_by[:12]} "
-                   f"({lin.kind}, {lin.occurred_on}, recorded {lin.recorded_at}): {lin.reason}")
+        click.echo(
+            f"  correction: {lin.original[:12]} superseded by {lin.superseded_by[:12]} "
+            f"({lin.kind}, {lin.occurred_on}, recorded {lin.recorded_at}): {lin.reason}"
+        )
 
 
 def _pair(values: tuple[Any, ...], what: str) -> tuple[Any, Any]:
@@ -61,14 +64,25 @@ def _pair(values: tuple[Any, ...], what: str) -> tuple[Any, Any]:
 
 
 @cli.command("diff")
-@click.option("--as-of", "as_of", type=DAY, multiple=True,
-              help="Sporting date of the first (and second) reading.")
-@click.option("--known-at", "known_at", type=MOMENT, multiple=True,
-              help="Knowledge time of the first (and second) reading.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DAY,
+    multiple=True,
+    help="Sporting date of the first (and second) reading.",
+)
+@click.option(
+    "--known-at",
+    "known_at",
+    type=MOMENT,
+    multiple=True,
+    help="Knowledge time of the first (and second) reading.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
-def diff_command(ctx: Context, as_of: tuple[dt.date, ...], known_at: tuple[dt.datetime, ...],
-                 as_json: bool) -> None:
+def diff_command(
+    ctx: Context, as_of: tuple[dt.date, ...], known_at: tuple[dt.datetime, ...], as_json: bool
+) -> None:
     """Which standings rows, bracket slots and qualifier entries changed between two
     readings, and the events responsible. One value compares it with now.
 
@@ -90,27 +104,40 @@ def diff_command(ctx: Context, as_of: tuple[dt.date, ...], known_at: tuple[dt.da
         emit_json(result)
         return
     events = {r.event.event_id: r for r in (*first, *second)}
-    click.echo(f"{len(result.changes)} rows changed; {len(result.added_events)} events only in "
-               f"the second reading, {len(result.removed_events)} only in the first")
+    click.echo(
+        f"{len(result.changes)} rows changed; {len(result.added_events)} events only in "
+        f"the second reading, {len(result.removed_events)} only in the first"
+    )
     for change in result.changes:
-        state = "added" if change.before is None else "removed" if change.after is None else (
-            "changed " + ", ".join(change.fields))
+        state = (
+            "added"
+            if change.before is None
+            else "removed"
+            if change.after is None
+            else ("changed " + ", ".join(change.fields))
+        )
         click.echo(f"  {change.kind} {change.key}: {state}")
-        for field in change.fields if change.before and change.after else []:
-            click.echo(f"      {field}: {change.before.get(field)!r} -> {change.after.get(field)!r}")
+        if change.before is not None and change.after is not None:
+            for field in change.fields:
+                click.echo(
+                    f"      {field}: {change.before.get(field)!r} -> {change.after.get(field)!r}"
+                )
         for event_id in change.events:
             rec = events[event_id]
             reason = getattr(rec.event, "reason", "")
-            click.echo(f"      by {tag_of(rec.event)} {event_id[:12]} ({rec.event.occurred_on})"
-                       + (f": {reason}" if reason else ""))
+            click.echo(
+                f"      by {tag_of(rec.event)} {event_id[:12]} ({rec.event.occurred_on})"
+                + (f": {reason}" if reason else "")
+            )
 
 
 @cli.command("explain")
 @click.argument("stage")
 @read_options
 @pass_context
-def explain(ctx: Context, stage: str, as_of: dt.date | None, known_at: dt.datetime | None,
-            as_json: bool) -> None:
+def explain(
+    ctx: Context, stage: str, as_of: dt.date | None, known_at: dt.datetime | None, as_json: bool
+) -> None:
     """For a group stage, each position with the rule step that decided it; for a
     knockout stage, each winner with the event that decided it.
 
@@ -123,31 +150,56 @@ def explain(ctx: Context, stage: str, as_of: dt.date | None, known_at: dt.dateti
     if found.format == "group":
         for row in table_rows(state, found.stage):
             step = row.tiebreak_step or "points"
-            lines.append({"group": row.group, "position": row.position, "team": row.team,
-                          "points": row.points, "decided_by": step,
-                          "explanation": row.tiebreak or f"{row.points} points, not level with "
-                          "any other team", "shared_with": row.shared_with})
+            lines.append(
+                {
+                    "group": row.group,
+                    "position": row.position,
+                    "team": row.team,
+                    "points": row.points,
+                    "decided_by": step,
+                    "explanation": row.tiebreak
+                    or f"{row.points} points, not level with any other team",
+                    "shared_with": row.shared_with,
+                }
+            )
     for match in bracket_matches(state, found.stage):
         if found.format == "group" and match.status != "scheduled":
             continue
-        lines.append({"round": match.round, "fixture": match.fixture, "home": match.home,
-                      "away": match.away, "score": match.score, "winner": match.winner,
-                      "status": match.status, "explanation": match.how,
-                      "decided_by_event": match.decided_by})
+        lines.append(
+            {
+                "round": match.round,
+                "fixture": match.fixture,
+                "home": match.home,
+                "away": match.away,
+                "score": match.score,
+                "winner": match.winner,
+                "status": match.status,
+                "explanation": match.how,
+                "decided_by_event": match.decided_by,
+            }
+        )
     if as_json:
         emit_json(lines)
         return
     rules = found.rules
-    steps = ", ".join(f"{s.scope.replace('_', '-')} {s.criterion}".replace("overall ", "")
-                      for s in rules.tiebreaks)
-    click.echo(f"{found.name}: rules {rules.name} ({rules.points.win}-{rules.points.draw}-"
-               f"{rules.points.loss} points; order: {steps}; {rules.match_minutes} minutes)")
+    steps = ", ".join(
+        f"{s.scope.replace('_', '-')} {s.criterion}".replace("overall ", "")
+        for s in rules.tiebreaks
+    )
+    click.echo(
+        f"{found.name}: rules {rules.name} ({rules.points.win}-{rules.points.draw}-"
+        f"{rules.points.loss} points; order: {steps}; {rules.match_minutes} minutes)"
+    )
     for line in lines:
         if "position" in line:
-            click.echo(f"  {line['group']} {line['position']}. {line['team']} "
-                       f"({line['points']} pts): {line['explanation']}")
+            click.echo(
+                f"  {line['group']} {line['position']}. {line['team']} "
+                f"({line['points']} pts): {line['explanation']}"
+            )
         else:
             by = f" [event {line['decided_by_event'][:12]}]" if line["decided_by_event"] else ""
-            click.echo(f"  {line['round'] or ''} {line['home']} {line['score'] or 'v'} "
-                       f"{line['away']}: {line['winner'] or line['status']} - "
-                       f"{line['explanation']}{by}")
+            click.echo(
+                f"  {line['round'] or ''} {line['home']} {line['score'] or 'v'} "
+                f"{line['away']}: {line['winner'] or line['status']} - "
+                f"{line['explanation']}{by}"
+            )

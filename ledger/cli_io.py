@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from events.rules import PRESETS
-
 from ledger.cli import Context, cli, pass_context
 from ledger.errors import InvalidInput
 from ledger.export import export_lines, import_export, is_export
@@ -34,8 +33,11 @@ def demo(ctx: Context) -> None:
 
     recorded = run_script(ctx, bundled_text(), filename=DEMO)
     slug = ctx.competition or ctx.slug()
-    click.echo(f"{len(recorded)} events appended to {ctx.url}" if recorded
-               else f"the 2014 ledger is already in {ctx.url}: nothing appended")
+    click.echo(
+        f"{len(recorded)} events appended to {ctx.url}"
+        if recorded
+        else f"the 2014 ledger is already in {ctx.url}: nothing appended"
+    )
     state = ctx.ledger.view(slug)
     summaries, entries = qualifiers(state)
     print_qualifiers(state, summaries, entries, None, None)
@@ -43,13 +45,17 @@ def demo(ctx: Context) -> None:
 
 @cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--rules", type=click.Choice(sorted(PRESETS)), default="points-gd-gf",
-              show_default=True, help="Tiebreak rules of imported group stages.")
+@click.option(
+    "--rules",
+    type=click.Choice(sorted(PRESETS)),
+    default="points-gd-gf",
+    show_default=True,
+    help="Tiebreak rules of imported group stages.",
+)
 @click.option("--year", type=int, default=None, help="Year for dates written without one.")
 @click.option("--source", default=None, help="Citation for every fact [default: the file name].")
 @pass_context
-def import_file(ctx: Context, file: Path, rules: str, year: int | None,
-                source: str | None) -> None:
+def import_file(ctx: Context, file: Path, rules: str, year: int | None, source: str | None) -> None:
     """Append everything in FILE: a ledger script, Wikipedia-style result text,
     Football.TXT or a ledger export. The whole file is one append: nothing is
     written when any line is wrong. Importing the same file twice appends nothing.
@@ -67,14 +73,27 @@ def import_file(ctx: Context, file: Path, rules: str, year: int | None,
     elif looks_like_script(text):
         count = len(run_script(ctx, text, filename=file.name))
     elif is_football_txt(text):
-        count = import_batch(ctx, football_txt_batch(
-            text, filename=file.name, slug=ctx.competition, rules=rules, year=year,
-            source=source or file.name))
+        count = import_batch(
+            ctx,
+            football_txt_batch(
+                text,
+                filename=file.name,
+                slug=ctx.competition,
+                rules=rules,
+                year=year,
+                source=source or file.name,
+            ),
+        )
     else:
-        raise InvalidInput(f"{file.name}: not a format the ledger reads (a ledger script, "
-                           "Wikipedia-style result text, Football.TXT or a ledger export)")
-    click.echo(f"imported {count} events from {file.name}" if count
-               else f"{file.name}: everything in it is already recorded; nothing appended")
+        raise InvalidInput(
+            f"{file.name}: not a format the ledger reads (a ledger script, "
+            "Wikipedia-style result text, Football.TXT or a ledger export)"
+        )
+    click.echo(
+        f"imported {count} events from {file.name}"
+        if count
+        else f"{file.name}: everything in it is already recorded; nothing appended"
+    )
 
 
 @cli.command("rebuild")
@@ -124,8 +143,9 @@ def is_football_txt(text: str) -> bool:
     return first.startswith("=") and not first.rstrip().endswith("=")
 
 
-def football_txt_batch(text: str, *, filename: str, slug: str | None, rules: str,
-                       year: int | None, source: str) -> Batch:
+def football_txt_batch(
+    text: str, *, filename: str, slug: str | None, rules: str, year: int | None, source: str
+) -> Batch:
     import os
 
     from ledger.importers import footballtxt
@@ -135,8 +155,13 @@ def football_txt_batch(text: str, *, filename: str, slug: str | None, rules: str
         doc = footballtxt.parse(text, filename=filename, year=year)
     except footballtxt.FootballTxtError as exc:
         raise InvalidInput(str(exc)) from exc
-    return build(doc, slug=slug, rules=rules, source=source,
-                 actor=os.environ.get("LEDGER_ACTOR") or os.environ.get("USER") or "import")
+    return build(
+        doc,
+        slug=slug,
+        rules=rules,
+        source=source,
+        actor=os.environ.get("LEDGER_ACTOR") or os.environ.get("USER") or "import",
+    )
 
 
 def import_batch(ctx: Context, batch: Batch) -> int:

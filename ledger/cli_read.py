@@ -29,8 +29,9 @@ def _state(ctx: Context, as_of: dt.date | None, known_at: dt.datetime | None) ->
     return ctx.ledger.view(ctx.slug(), as_of=as_of, known_at=known_at)
 
 
-def _title(state: CompetitionState, what: str, as_of: dt.date | None,
-           known_at: dt.datetime | None) -> str:
+def _title(
+    state: CompetitionState, what: str, as_of: dt.date | None, known_at: dt.datetime | None
+) -> str:
     clocks = []
     if as_of:
         clocks.append(f"as of {as_of}")
@@ -42,8 +43,9 @@ def _title(state: CompetitionState, what: str, as_of: dt.date | None,
 @cli.command("stages")
 @read_options
 @pass_context
-def stages(ctx: Context, as_of: dt.date | None, known_at: dt.datetime | None,
-           as_json: bool) -> None:
+def stages(
+    ctx: Context, as_of: dt.date | None, known_at: dt.datetime | None, as_json: bool
+) -> None:
     """List the competition's stages with their progress.
 
     Example: ledger stages --as-of 2014-03-10
@@ -57,8 +59,16 @@ def stages(ctx: Context, as_of: dt.date | None, known_at: dt.datetime | None,
     for col in ("slug", "name", "format", "path", "teams", "played", "status", "winner"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r.slug, r.name, r.format, r.path or "", str(r.teams),
-                      f"{r.played}/{r.fixtures}", r.status, r.winner or "")
+        table.add_row(
+            r.slug,
+            r.name,
+            r.format,
+            r.path or "",
+            str(r.teams),
+            f"{r.played}/{r.fixtures}",
+            r.status,
+            r.winner or "",
+        )
     _console().print(table)
 
 
@@ -66,8 +76,9 @@ def stages(ctx: Context, as_of: dt.date | None, known_at: dt.datetime | None,
 @click.argument("stage")
 @read_options
 @pass_context
-def standings(ctx: Context, stage: str, as_of: dt.date | None, known_at: dt.datetime | None,
-              as_json: bool) -> None:
+def standings(
+    ctx: Context, stage: str, as_of: dt.date | None, known_at: dt.datetime | None, as_json: bool
+) -> None:
     """Group tables of a stage, ordered by its declared rules.
 
     Example: ledger standings "USSSA group play" --as-of 2014-03-14
@@ -84,15 +95,26 @@ def standings(ctx: Context, stage: str, as_of: dt.date | None, known_at: dt.date
         group_rows = [r for r in rows if r.group == group]
         done = "final" if group_rows and group_rows[0].complete else "in progress"
         label = f"{found.name} {group}".strip()
-        table = Table(title=_title(state, f"{label} ({done}, rules {found.rules.name})",
-                                   as_of, known_at))
+        table = Table(
+            title=_title(state, f"{label} ({done}, rules {found.rules.name})", as_of, known_at)
+        )
         for col in ("#", "team", "P", "W", "D", "L", "GF", "GA", "GD", "Pts", "tiebreak"):
             table.add_column(col, justify="right" if len(col) <= 3 and col != "#" else "left")
         for r in group_rows:
             pos = f"={r.position}" if r.shared_with else str(r.position)
-            table.add_row(pos, r.team, str(r.played), str(r.won), str(r.drawn), str(r.lost),
-                          str(r.goals_for), str(r.goals_against), f"{r.goal_difference:+d}",
-                          str(r.points), r.tiebreak)
+            table.add_row(
+                pos,
+                r.team,
+                str(r.played),
+                str(r.won),
+                str(r.drawn),
+                str(r.lost),
+                str(r.goals_for),
+                str(r.goals_against),
+                f"{r.goal_difference:+d}",
+                str(r.points),
+                r.tiebreak,
+            )
         console.print(table)
 
 
@@ -100,8 +122,9 @@ def standings(ctx: Context, stage: str, as_of: dt.date | None, known_at: dt.date
 @click.argument("stage")
 @read_options
 @pass_context
-def bracket(ctx: Context, stage: str, as_of: dt.date | None, known_at: dt.datetime | None,
-            as_json: bool) -> None:
+def bracket(
+    ctx: Context, stage: str, as_of: dt.date | None, known_at: dt.datetime | None, as_json: bool
+) -> None:
     """Every match of a stage: round, sides (teams or open slots), score, winner, status.
 
     Example: ledger bracket "Golden Gate Conference" --json
@@ -113,15 +136,31 @@ def bracket(ctx: Context, stage: str, as_of: dt.date | None, known_at: dt.dateti
     matches = bracket_matches(state, found.stage)
     champion = Resolver(state).stage_winner(found.stage)
     if as_json:
-        emit_json({"stage": found.stage, "name": found.name, "format": found.format,
-                   "rounds": list(found.rounds), "champion": champion, "matches": matches})
+        emit_json(
+            {
+                "stage": found.stage,
+                "name": found.name,
+                "format": found.format,
+                "rounds": list(found.rounds),
+                "champion": champion,
+                "matches": matches,
+            }
+        )
         return
     table = Table(title=_title(state, found.name, as_of, known_at))
     for col in ("round", "date", "home", "score", "away", "winner", "status", "how"):
         table.add_column(col)
     for m in matches:
-        table.add_row(m.round or "", str(m.date or ""), m.home or "", m.score or "",
-                      m.away or "", m.winner or "", m.status, m.how)
+        table.add_row(
+            m.round or "",
+            str(m.date or ""),
+            m.home or "",
+            m.score or "",
+            m.away or "",
+            m.winner or "",
+            m.status,
+            m.how,
+        )
     console = _console()
     console.print(table)
     console.print(f"champion: {champion or 'not decided'}")
@@ -131,8 +170,13 @@ def bracket(ctx: Context, stage: str, as_of: dt.date | None, known_at: dt.dateti
 @click.option("--path", "path_filter", default=None, help="Only this qualification path.")
 @read_options
 @pass_context
-def qualifier_list(ctx: Context, path_filter: str | None, as_of: dt.date | None,
-                   known_at: dt.datetime | None, as_json: bool) -> None:
+def qualifier_list(
+    ctx: Context,
+    path_filter: str | None,
+    as_of: dt.date | None,
+    known_at: dt.datetime | None,
+    as_json: bool,
+) -> None:
     """The qualifier list: berths per path and who fills them, with status.
 
     Example: ledger qualifiers --path usasa
@@ -149,24 +193,38 @@ def qualifier_list(ctx: Context, path_filter: str | None, as_of: dt.date | None,
     print_qualifiers(state, summaries, entries, as_of, known_at)
 
 
-def print_qualifiers(state: CompetitionState, summaries: list[Any], entries: list[Any],
-                     as_of: dt.date | None, known_at: dt.datetime | None) -> None:
+def print_qualifiers(
+    state: CompetitionState,
+    summaries: list[Any],
+    entries: list[Any],
+    as_of: dt.date | None,
+    known_at: dt.datetime | None,
+) -> None:
     console = _console()
     console.print(f"[bold]{_title(state, 'qualifiers', as_of, known_at)}[/bold]")
     for s in summaries:
-        berths = "berths not stated" if s.berths is None else f"{s.berths} berth" + ("" if s.berths == 1 else "s")
+        berths = (
+            "berths not stated"
+            if s.berths is None
+            else f"{s.berths} berth" + ("" if s.berths == 1 else "s")
+        )
         confirmed = "" if s.allocation_confirmed else ", allocation NOT confirmed"
         over = f", OVERSUBSCRIBED ({s.entries} candidates)" if s.oversubscribed else ""
         unfilled = f", {s.unfilled} unfilled" if s.unfilled else ""
         rnd = f", enters round {s.entry_round}" if s.entry_round else ""
-        table = Table(title=f"{s.name}: {berths}{confirmed}{over}{unfilled}{rnd}",
-                      title_justify="left")
+        table = Table(
+            title=f"{s.name}: {berths}{confirmed}{over}{unfilled}{rnd}", title_justify="left"
+        )
         for col in ("team", "status", "method", "still open"):
             table.add_column(col)
         for e in (e for e in entries if e.path == s.path):
             team = e.team or ("pending: " + (" / ".join(e.candidates) or "no candidates yet"))
-            table.add_row(team, e.status, e.method + (f" (Region {e.region})" if e.region else ""),
-                          "; ".join(e.open))
+            table.add_row(
+                team,
+                e.status,
+                e.method + (f" (Region {e.region})" if e.region else ""),
+                "; ".join(e.open),
+            )
         if s.entries:
             console.print(table)
         else:
@@ -177,35 +235,55 @@ def print_qualifiers(state: CompetitionState, summaries: list[Any], entries: lis
 @read_options
 @click.option("--all", "all_streams", is_flag=True, help="Every competition in the ledger.")
 @pass_context
-def log(ctx: Context, as_of: dt.date | None, known_at: dt.datetime | None, as_json: bool,
-        all_streams: bool) -> None:
+def log(
+    ctx: Context,
+    as_of: dt.date | None,
+    known_at: dt.datetime | None,
+    as_json: bool,
+    all_streams: bool,
+) -> None:
     """The events in ledger order, with ids, hashes and both clocks.
 
     Example: ledger log --json --known-at 2014-03-20T12:00:00Z
     """
     stream = None if all_streams or not ctx.ledger.competitions() else ctx.slug()
     records = [
-        r for r in ctx.ledger.store.read_all()
+        r
+        for r in ctx.ledger.store.read_all()
         if (stream is None or r.stream == stream)
         and (as_of is None or r.event.occurred_on <= as_of)
         and (known_at is None or r.recorded_at <= known_at)
     ]
     if as_json:
-        emit_json([{
-            "position": r.position, "stream": r.stream, "version": r.version,
-            "event_id": r.event.event_id, "type": tag_of(r.event),
-            "occurred_on": r.event.occurred_on, "recorded_at": r.recorded_at,
-            "hash": r.hash, "prev_hash": r.prev_hash, "event": to_builtins(r.event),
-        } for r in records])
+        emit_json(
+            [
+                {
+                    "position": r.position,
+                    "stream": r.stream,
+                    "version": r.version,
+                    "event_id": r.event.event_id,
+                    "type": tag_of(r.event),
+                    "occurred_on": r.event.occurred_on,
+                    "recorded_at": r.recorded_at,
+                    "hash": r.hash,
+                    "prev_hash": r.prev_hash,
+                    "event": to_builtins(r.event),
+                }
+                for r in records
+            ]
+        )
         return
     for r in records:
         data = to_builtins(r.event)
         detail = ", ".join(
-            f"{k}={msgspec.json.encode(v).decode()}" for k, v in data.items()
+            f"{k}={msgspec.json.encode(v).decode()}"
+            for k, v in data.items()
             if k not in ("type", "event_id", "occurred_on", "source", "actor", "note") and v
         )
-        click.echo(f"#{r.position} {r.event.occurred_on} {tag_of(r.event)} {r.event.event_id[:12]} "
-                   f"[{r.recorded_at:%Y-%m-%d %H:%M:%S}Z {r.hash[:12]}] {detail}")
+        click.echo(
+            f"#{r.position} {r.event.occurred_on} {tag_of(r.event)} {r.event.event_id[:12]} "
+            f"[{r.recorded_at:%Y-%m-%d %H:%M:%S}Z {r.hash[:12]}] {detail}"
+        )
 
 
 @cli.command("verify")

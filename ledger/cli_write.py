@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast, get_args
 
 import click
 
@@ -40,7 +40,7 @@ from events.qualification import (
     BerthReallocated,
     QualifierDeclared,
 )
-from events.rules import PRESETS, PointsRule, RuleSet, TiebreakStep, preset
+from events.rules import PRESETS, Criterion, PointsRule, RuleSet, TiebreakStep, preset
 from events.structure import (
     AssumptionRecorded,
     CompetitionCreated,
@@ -104,7 +104,9 @@ def parse_side(state: CompetitionState, stage: str, text: str) -> Side:
     return TeamSide(find_team(state, text, within=state.stages[stage].teams))
 
 
-def report(recorded: Sequence[Recorded], *, nothing: str = "already recorded: nothing appended") -> None:
+def report(
+    recorded: Sequence[Recorded], *, nothing: str = "already recorded: nothing appended"
+) -> None:
     ctx = click.get_current_context().obj
     if isinstance(ctx, Context) and ctx.batch is not None:
         return
@@ -124,8 +126,14 @@ E = TypeVar("E", bound=Fact)
 
 def make(cls: type[E], meta: Meta, on: dt.date, **fields: Any) -> E:
     """A new fact with a fresh id, its sporting date and its citation."""
-    return cls(event_id=new_id(), occurred_on=on, source=meta.source, actor=meta.actor,
-               note=meta.note, **fields)
+    return cls(
+        event_id=new_id(),
+        occurred_on=on,
+        source=meta.source,
+        actor=meta.actor,
+        note=meta.note,
+        **fields,
+    )
 
 
 # --- structure --------------------------------------------------------------
@@ -138,15 +146,31 @@ def make(cls: type[E], meta: Meta, on: dt.date, **fields: Any) -> E:
 @click.option("--field-size", type=int, default=None, help="Teams in the competition proper.")
 @fact_options()
 @pass_context
-def new_competition(ctx: Context, slug: str, name: str, season: str, field_size: int | None,
-                    on: dt.date, source: str, actor: str, note: str) -> None:
+def new_competition(
+    ctx: Context,
+    slug: str,
+    name: str,
+    season: str,
+    field_size: int | None,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Create a competition.
 
     Example: ledger new usoc-2014 --name "2014 U.S. Open Cup" --season 2014 --on 2014-01-01
     """
     meta = meta_of(source, actor, note)
-    event = make(CompetitionCreated, meta, on, competition=slug, name=name,
-                               season=season, field_size=field_size)
+    event = make(
+        CompetitionCreated,
+        meta,
+        on,
+        competition=slug,
+        name=name,
+        season=season,
+        field_size=field_size,
+    )
     report(ctx.submit(lambda _: [event], stream=slug))
 
 
@@ -160,18 +184,42 @@ def new_competition(ctx: Context, slug: str, name: str, season: str, field_size:
 @click.option("--parent", default=None, help="Parent path slug.")
 @fact_options()
 @pass_context
-def define_path(ctx: Context, slug: str, name: str, berths: int | None, entry_round: int | None,
-                unconfirmed: bool, governing_body: str, parent: str | None, on: dt.date,
-                source: str, actor: str, note: str) -> None:
+def define_path(
+    ctx: Context,
+    slug: str,
+    name: str,
+    berths: int | None,
+    entry_round: int | None,
+    unconfirmed: bool,
+    governing_body: str,
+    parent: str | None,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Define a qualification path and its berths.
 
     Example: ledger path usasa --name USASA --berths 8 --unconfirmed --on 2014-01-01
     """
     meta = meta_of(source, actor, note)
-    submit_one(ctx, lambda state: [make(QualificationPathDefined, meta, on, path=slug, name=name, berths=berths,
-        entry_round=entry_round, allocation_confirmed=not unconfirmed,
-        governing_body=governing_body,
-        parent=find_path(state, parent).path if parent else None)])
+    submit_one(
+        ctx,
+        lambda state: [
+            make(
+                QualificationPathDefined,
+                meta,
+                on,
+                path=slug,
+                name=name,
+                berths=berths,
+                entry_round=entry_round,
+                allocation_confirmed=not unconfirmed,
+                governing_body=governing_body,
+                parent=find_path(state, parent).path if parent else None,
+            )
+        ],
+    )
 
 
 @cli.command("stage")
@@ -181,14 +229,31 @@ def define_path(ctx: Context, slug: str, name: str, berths: int | None, entry_ro
 @click.option("--path", default=None, help="Qualification path the stage serves.")
 @click.option("--rounds", default="", help="Comma-separated round names in order.")
 @click.option("--feeds-from", default="", help="Comma-separated stages feeding this one.")
-@click.option("--rules", "rules_preset", type=click.Choice(sorted(PRESETS)), default=None,
-              help="Tiebreak preset (group stages).")
+@click.option(
+    "--rules",
+    "rules_preset",
+    type=click.Choice(sorted(PRESETS)),
+    default=None,
+    help="Tiebreak preset (group stages).",
+)
 @click.option("--entries-open", is_flag=True, help="Teams may still sign up.")
 @fact_options()
 @pass_context
-def create_stage(ctx: Context, slug: str, name: str, fmt: str, path: str | None, rounds: str,
-                 feeds_from: str, rules_preset: str | None, entries_open: bool, on: dt.date,
-                 source: str, actor: str, note: str) -> None:
+def create_stage(
+    ctx: Context,
+    slug: str,
+    name: str,
+    fmt: str,
+    path: str | None,
+    rounds: str,
+    feeds_from: str,
+    rules_preset: str | None,
+    entries_open: bool,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Create a knockout or group stage.
 
     Example: ledger stage swc --name "Southwest Conference" --format knockout
@@ -197,14 +262,22 @@ def create_stage(ctx: Context, slug: str, name: str, fmt: str, path: str | None,
     meta = meta_of(source, actor, note)
 
     def build(state: CompetitionState) -> list[Event]:
-        events: list[Event] = [make(StageCreated, meta, on, stage=slug, name=name, format=fmt,
-            path=find_path(state, path).path if path else None,
-            rounds=_csv(rounds),
-            feeds_from=tuple(find_stage(state, s).stage for s in _csv(feeds_from)),
-            entries_open=entries_open)]
+        events: list[Event] = [
+            make(
+                StageCreated,
+                meta,
+                on,
+                stage=slug,
+                name=name,
+                format=fmt,
+                path=find_path(state, path).path if path else None,
+                rounds=_csv(rounds),
+                feeds_from=tuple(find_stage(state, s).stage for s in _csv(feeds_from)),
+                entries_open=entries_open,
+            )
+        ]
         if rules_preset:
-            events.append(make(RuleSetDeclared, meta, on, stage=slug,
-                                          rules=preset(rules_preset)))
+            events.append(make(RuleSetDeclared, meta, on, stage=slug, rules=preset(rules_preset)))
         return events
 
     submit_one(ctx, build)
@@ -221,33 +294,56 @@ def parse_tiebreaks(text: str) -> tuple[TiebreakStep, ...]:
         scope, _, criterion = item.rpartition(":")
         if scope not in ("", "h2h", "h2h+", "overall"):
             raise InvalidInput(f"unknown tiebreak scope {scope!r} in {item!r} (use h2h: or h2h+:)")
-        if criterion not in TiebreakStep.__annotations__ and criterion not in (
-            "points", "goal_difference", "goals_for", "away_goals_for", "wins", "fair_play", "lots"
-        ):
-            raise InvalidInput(f"unknown tiebreak criterion {criterion!r}")
-        steps.append(TiebreakStep(
-            criterion=criterion,
-            scope="head_to_head" if scope.startswith("h2h") else "overall",
-            reapply=scope == "h2h+"))
+        if criterion not in get_args(Criterion):
+            raise InvalidInput(
+                f"unknown tiebreak criterion {criterion!r}; one of "
+                + ", ".join(get_args(Criterion))
+            )
+        steps.append(
+            TiebreakStep(
+                criterion=cast(Criterion, criterion),
+                scope="head_to_head" if scope.startswith("h2h") else "overall",
+                reapply=scope == "h2h+",
+            )
+        )
     return tuple(steps)
 
 
 @cli.command("rules")
 @click.argument("stage")
 @click.option("--preset", "preset_name", type=click.Choice(sorted(PRESETS)), default=None)
-@click.option("--tiebreaks", default=None,
-              help="Custom steps, e.g. 'points,h2h+:points,goal_difference,lots'.")
+@click.option(
+    "--tiebreaks",
+    default=None,
+    help="Custom steps, e.g. 'points,h2h+:points,goal_difference,lots'.",
+)
 @click.option("--win", type=int, default=3)
 @click.option("--draw", type=int, default=1)
 @click.option("--loss", type=int, default=0)
 @click.option("--minutes", type=int, default=90, help="Regulation match length.")
-@click.option("--round-minutes", multiple=True, metavar="ROUND=MIN",
-              help="A round with another length, e.g. Final=90.")
+@click.option(
+    "--round-minutes",
+    multiple=True,
+    metavar="ROUND=MIN",
+    help="A round with another length, e.g. Final=90.",
+)
 @fact_options()
 @pass_context
-def declare_rules(ctx: Context, stage: str, preset_name: str | None, tiebreaks: str | None,
-                  win: int, draw: int, loss: int, minutes: int, round_minutes: tuple[str, ...],
-                  on: dt.date, source: str, actor: str, note: str) -> None:
+def declare_rules(
+    ctx: Context,
+    stage: str,
+    preset_name: str | None,
+    tiebreaks: str | None,
+    win: int,
+    draw: int,
+    loss: int,
+    minutes: int,
+    round_minutes: tuple[str, ...],
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Declare a stage's rule set: points, tiebreak order and match length.
 
     Example: ledger rules usssa-groups --preset points-gd-gf --minutes 50 --on 2014-03-14
@@ -265,10 +361,19 @@ def declare_rules(ctx: Context, stage: str, preset_name: str | None, tiebreaks: 
         if not round_name or not value.isdigit():
             raise InvalidInput(f"--round-minutes takes ROUND=MINUTES, not {item!r}")
         per_round[round_name] = int(value)
-    rules = RuleSet(name=name, points=PointsRule(win=win, draw=draw, loss=loss),
-                    tiebreaks=steps, match_minutes=minutes, round_minutes=per_round)
-    submit_one(ctx, lambda state: [make(RuleSetDeclared, meta, on, stage=find_stage(state, stage).stage,
-        rules=rules)])
+    rules = RuleSet(
+        name=name,
+        points=PointsRule(win=win, draw=draw, loss=loss),
+        tiebreaks=steps,
+        match_minutes=minutes,
+        round_minutes=per_round,
+    )
+    submit_one(
+        ctx,
+        lambda state: [
+            make(RuleSetDeclared, meta, on, stage=find_stage(state, stage).stage, rules=rules)
+        ],
+    )
 
 
 @cli.command("enter")
@@ -277,8 +382,16 @@ def declare_rules(ctx: Context, stage: str, preset_name: str | None, tiebreaks: 
 @click.option("--seed", type=int, default=None, help="Seed (with a single team).")
 @fact_options()
 @pass_context
-def enter_teams(ctx: Context, stage: str, teams: tuple[str, ...], seed: int | None,
-                on: dt.date, source: str, actor: str, note: str) -> None:
+def enter_teams(
+    ctx: Context,
+    stage: str,
+    teams: tuple[str, ...],
+    seed: int | None,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Enter one or more teams into a stage.
 
     Example: ledger enter swc "FC Hasental" "San Diego Flash" --on 2014-03-01
@@ -289,8 +402,10 @@ def enter_teams(ctx: Context, stage: str, teams: tuple[str, ...], seed: int | No
 
     def build(state: CompetitionState) -> list[Event]:
         slug = find_stage(state, stage).stage
-        return [make(TeamEntered, meta, on, stage=slug, team=state.canonical(t.strip()),
-                            seed=seed) for t in teams]
+        return [
+            make(TeamEntered, meta, on, stage=slug, team=state.canonical(t.strip()), seed=seed)
+            for t in teams
+        ]
 
     submit_one(ctx, build)
 
@@ -301,15 +416,34 @@ def enter_teams(ctx: Context, stage: str, teams: tuple[str, ...], seed: int | No
 @click.option("--reason", required=True)
 @fact_options()
 @pass_context
-def withdraw(ctx: Context, stage: str, team: str, reason: str, on: dt.date, source: str,
-             actor: str, note: str) -> None:
+def withdraw(
+    ctx: Context,
+    stage: str,
+    team: str,
+    reason: str,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Record that a team withdrew from a stage.
 
     Example: ledger withdraw norcal "Corinthians USA" --reason "did not travel"
     """
     meta = meta_of(source, actor, note)
-    submit_one(ctx, lambda state: [make(TeamWithdrew, meta, on, stage=find_stage(state, stage).stage,
-        team=team, reason=reason)])
+    submit_one(
+        ctx,
+        lambda state: [
+            make(
+                TeamWithdrew,
+                meta,
+                on,
+                stage=find_stage(state, stage).stage,
+                team=team,
+                reason=reason,
+            )
+        ],
+    )
 
 
 @cli.command("group")
@@ -318,8 +452,16 @@ def withdraw(ctx: Context, stage: str, team: str, reason: str, on: dt.date, sour
 @click.argument("teams", nargs=-1, required=True)
 @fact_options()
 @pass_context
-def define_group(ctx: Context, stage: str, group: str, teams: tuple[str, ...], on: dt.date,
-                 source: str, actor: str, note: str) -> None:
+def define_group(
+    ctx: Context,
+    stage: str,
+    group: str,
+    teams: tuple[str, ...],
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Put entered teams into a group of a group stage.
 
     Example: ledger group usssa-groups A "Colorado Rovers" Boulevard --on 2014-03-14
@@ -329,8 +471,7 @@ def define_group(ctx: Context, stage: str, group: str, teams: tuple[str, ...], o
     def build(state: CompetitionState) -> list[Event]:
         slug = find_stage(state, stage).stage
         members = tuple(find_team(state, t, within=state.stages[slug].teams) for t in teams)
-        return [make(GroupDefined, meta, on, stage=slug, group=group,
-                             teams=members)]
+        return [make(GroupDefined, meta, on, stage=slug, group=group, teams=members)]
 
     submit_one(ctx, build)
 
@@ -340,14 +481,18 @@ def define_group(ctx: Context, stage: str, group: str, teams: tuple[str, ...], o
 @click.argument("team")
 @fact_options()
 @pass_context
-def record_alias(ctx: Context, alias: str, team: str, on: dt.date, source: str, actor: str,
-                 note: str) -> None:
+def record_alias(
+    ctx: Context, alias: str, team: str, on: dt.date, source: str, actor: str, note: str
+) -> None:
     """Record that ALIAS is another spelling of TEAM.
 
     Example: ledger alias "Aztecs Mojos" "Azteca Mojos" --on 2014-03-14
     """
     meta = meta_of(source, actor, note)
-    submit_one(ctx, lambda state: [make(TeamAliasRecorded, meta, on, alias=alias, team=find_team(state, team))])
+    submit_one(
+        ctx,
+        lambda state: [make(TeamAliasRecorded, meta, on, alias=alias, team=find_team(state, team))],
+    )
 
 
 @cli.command("assume")
@@ -355,14 +500,17 @@ def record_alias(ctx: Context, alias: str, team: str, on: dt.date, source: str, 
 @click.argument("assumption")
 @fact_options()
 @pass_context
-def record_assumption(ctx: Context, subject: str, assumption: str, on: dt.date, source: str,
-                      actor: str, note: str) -> None:
+def record_assumption(
+    ctx: Context, subject: str, assumption: str, on: dt.date, source: str, actor: str, note: str
+) -> None:
     """Record an assumption where the source is silent.
 
     Example: ledger assume usssa-groups "groups inferred from who played whom"
     """
     meta = meta_of(source, actor, note)
-    submit_one(ctx, lambda _: [make(AssumptionRecorded, meta, on, subject=subject, assumption=assumption)])
+    submit_one(
+        ctx, lambda _: [make(AssumptionRecorded, meta, on, subject=subject, assumption=assumption)]
+    )
 
 
 # --- fixtures and results ---------------------------------------------------
@@ -379,9 +527,21 @@ def record_assumption(ctx: Context, subject: str, assumption: str, on: dt.date, 
 @click.option("--venue", default="")
 @fact_options()
 @pass_context
-def schedule(ctx: Context, stage: str, home: str, away: str, round_name: str | None,
-             group: str | None, fixture: str | None, kickoff: str | None, venue: str,
-             on: dt.date, source: str, actor: str, note: str) -> None:
+def schedule(
+    ctx: Context,
+    stage: str,
+    home: str,
+    away: str,
+    round_name: str | None,
+    group: str | None,
+    fixture: str | None,
+    kickoff: str | None,
+    venue: str,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Schedule a fixture. A side is a team, winner:FIXTURE, loser:FIXTURE,
     group:STAGE:GROUP:PLACE or champion:STAGE.
 
@@ -395,10 +555,21 @@ def schedule(ctx: Context, stage: str, home: str, away: str, round_name: str | N
 
     def build(state: CompetitionState) -> list[Event]:
         slug = find_stage(state, stage).stage
-        return [make(FixtureScheduled, meta, on, fixture=fixture or new_fixture_id(state, slug),
-            stage=slug, round=round_name, group=group,
-            home=parse_side(state, slug, home), away=parse_side(state, slug, away),
-            kickoff=day, venue=venue)]
+        return [
+            make(
+                FixtureScheduled,
+                meta,
+                on,
+                fixture=fixture or new_fixture_id(state, slug),
+                stage=slug,
+                round=round_name,
+                group=group,
+                home=parse_side(state, slug, home),
+                away=parse_side(state, slug, away),
+                kickoff=day,
+                venue=venue,
+            )
+        ]
 
     submit_one(ctx, build)
 
@@ -409,8 +580,16 @@ def schedule(ctx: Context, stage: str, home: str, away: str, round_name: str | N
 @click.option("--reason", default="")
 @fact_options()
 @pass_context
-def reschedule(ctx: Context, fixture: str, kickoff: str, reason: str, on: dt.date,
-               source: str, actor: str, note: str) -> None:
+def reschedule(
+    ctx: Context,
+    fixture: str,
+    kickoff: str,
+    reason: str,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Move a fixture to another date.
 
     Example: ledger reschedule usssa-sf-1 2014-03-17 --reason "field conditions"
@@ -419,8 +598,19 @@ def reschedule(ctx: Context, fixture: str, kickoff: str, reason: str, on: dt.dat
 
     meta = meta_of(source, actor, note)
     day = parse_day(kickoff)
-    submit_one(ctx, lambda state: [make(FixtureRescheduled, meta, on, fixture=find_fixture(state, fixture).fixture,
-        kickoff=day, reason=reason)])
+    submit_one(
+        ctx,
+        lambda state: [
+            make(
+                FixtureRescheduled,
+                meta,
+                on,
+                fixture=find_fixture(state, fixture).fixture,
+                kickoff=day,
+                reason=reason,
+            )
+        ],
+    )
 
 
 @cli.command("cancel")
@@ -428,15 +618,26 @@ def reschedule(ctx: Context, fixture: str, kickoff: str, reason: str, on: dt.dat
 @click.option("--reason", required=True)
 @fact_options()
 @pass_context
-def cancel(ctx: Context, fixture: str, reason: str, on: dt.date, source: str, actor: str,
-           note: str) -> None:
+def cancel(
+    ctx: Context, fixture: str, reason: str, on: dt.date, source: str, actor: str, note: str
+) -> None:
     """Cancel a fixture.
 
     Example: ledger cancel swc-3 --reason "field unavailable"
     """
     meta = meta_of(source, actor, note)
-    submit_one(ctx, lambda state: [make(FixtureCancelled, meta, on, fixture=find_fixture(state, fixture).fixture,
-        reason=reason)])
+    submit_one(
+        ctx,
+        lambda state: [
+            make(
+                FixtureCancelled,
+                meta,
+                on,
+                fixture=find_fixture(state, fixture).fixture,
+                reason=reason,
+            )
+        ],
+    )
 
 
 @cli.command("bye")
@@ -446,8 +647,17 @@ def cancel(ctx: Context, fixture: str, reason: str, on: dt.date, source: str, ac
 @click.option("--into", "into_fixture", default=None, help="Fixture the team goes into.")
 @fact_options()
 @pass_context
-def bye(ctx: Context, stage: str, team: str, round_name: str, into_fixture: str | None,
-        on: dt.date, source: str, actor: str, note: str) -> None:
+def bye(
+    ctx: Context,
+    stage: str,
+    team: str,
+    round_name: str,
+    into_fixture: str | None,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Grant a team a bye through a round.
 
     Example: ledger bye swc "FC Hasental" --round "First round" --on 2014-03-01
@@ -456,10 +666,17 @@ def bye(ctx: Context, stage: str, team: str, round_name: str, into_fixture: str 
 
     def build(state: CompetitionState) -> list[Event]:
         slug = find_stage(state, stage).stage
-        return [make(ByeGranted, meta, on, stage=slug, round=round_name,
-                           team=find_team(state, team, within=state.stages[slug].teams),
-                           into_fixture=find_fixture(state, into_fixture).fixture
-                           if into_fixture else None)]
+        return [
+            make(
+                ByeGranted,
+                meta,
+                on,
+                stage=slug,
+                round=round_name,
+                team=find_team(state, team, within=state.stages[slug].teams),
+                into_fixture=find_fixture(state, into_fixture).fixture if into_fixture else None,
+            )
+        ]
 
     submit_one(ctx, build)
 
@@ -472,12 +689,21 @@ def _scorers(items: tuple[str, ...], home: str, away: str) -> tuple[Goal, ...]:
         except ValueError as exc:
             raise InvalidInput(str(exc)) from exc
         side = _side_of(team, home, away, item)
-        goals.extend(Goal(side=side, player=s.player, minute=s.minute, stoppage=s.stoppage,
-                          penalty=s.penalty, own_goal=s.own_goal) for s in scorers)
+        goals.extend(
+            Goal(
+                side=side,
+                player=s.player,
+                minute=s.minute,
+                stoppage=s.stoppage,
+                penalty=s.penalty,
+                own_goal=s.own_goal,
+            )
+            for s in scorers
+        )
     return tuple(goals)
 
 
-def _side_of(team: str, home: str, away: str, item: str) -> str:
+def _side_of(team: str, home: str, away: str, item: str) -> Literal["home", "away"]:
     low = team.strip().casefold()
     if low in ("home", home.casefold()):
         return "home"
@@ -494,16 +720,33 @@ def _side_of(team: str, home: str, away: str, item: str) -> str:
 @click.option("--fixture", default=None, help="Fixture id, when not found by the teams.")
 @click.option("--aet", default=None, help="Score after extra time, e.g. 2-2.")
 @click.option("--pens", default=None, help="Shoot-out score, e.g. 4-3.")
-@click.option("--scorer", "scorers", multiple=True, metavar="TEAM: NAME MIN'",
-              help="Scorers of one team, e.g. \"Sonoma County Sol: Eric Larson 14'\".")
+@click.option(
+    "--scorer",
+    "scorers",
+    multiple=True,
+    metavar="TEAM: NAME MIN'",
+    help='Scorers of one team, e.g. "Sonoma County Sol: Eric Larson 14\'".',
+)
 @click.option("--minutes", type=int, default=None, help="Match length when shortened.")
 @click.option("--source", default="")
 @click.option("--actor", default=None)
 @click.option("--note", default="")
 @pass_context
-def record(ctx: Context, stage: str, result: str, on: str, round_name: str | None,
-           fixture: str | None, aet: str | None, pens: str | None, scorers: tuple[str, ...],
-           minutes: int | None, source: str, actor: str | None, note: str) -> None:
+def record(
+    ctx: Context,
+    stage: str,
+    result: str,
+    on: str,
+    round_name: str | None,
+    fixture: str | None,
+    aet: str | None,
+    pens: str | None,
+    scorers: tuple[str, ...],
+    minutes: int | None,
+    source: str,
+    actor: str | None,
+    note: str,
+) -> None:
     """Record a result: "Home 2-1 Away". The fixture is found by stage, teams and
     date, or scheduled on the spot.
 
@@ -520,24 +763,57 @@ def record(ctx: Context, stage: str, result: str, on: str, round_name: str | Non
         raise InvalidInput(str(exc)) from exc
     score = to_score(line.score)
     if aet is not None:
-        score = Score(regulation=score.regulation, after_extra_time=parse_goals(aet, "--aet"),
-                      penalties=score.penalties)
+        score = Score(
+            regulation=score.regulation,
+            after_extra_time=parse_goals(aet, "--aet"),
+            penalties=score.penalties,
+        )
     if pens is not None:
-        score = Score(regulation=score.regulation, after_extra_time=score.after_extra_time,
-                      penalties=parse_goals(pens, "--pens"))
+        score = Score(
+            regulation=score.regulation,
+            after_extra_time=score.after_extra_time,
+            penalties=parse_goals(pens, "--pens"),
+        )
     if minutes is not None and not 1 <= minutes <= 150:
         raise InvalidInput(f"--minutes {minutes} is not a match length")
     goals = _scorers(scorers, line.home, line.away)
-    meta = Meta(source=source, actor=actor or os.environ.get("LEDGER_ACTOR")
-                or os.environ.get("USER") or "clerk", note=note)
-    submit_one(ctx, lambda state: propose_result(
-        state, stage=stage, home=line.home, away=line.away, score=score, on=day,
-        round_name=round_name, fixture=fixture, scorers=goals, minutes=minutes, meta=meta))
+    meta = Meta(
+        source=source,
+        actor=actor or os.environ.get("LEDGER_ACTOR") or os.environ.get("USER") or "clerk",
+        note=note,
+    )
+    submit_one(
+        ctx,
+        lambda state: propose_result(
+            state,
+            stage=stage,
+            home=line.home,
+            away=line.away,
+            score=score,
+            on=day,
+            round_name=round_name,
+            fixture=fixture,
+            scorers=goals,
+            minutes=minutes,
+            meta=meta,
+        ),
+    )
 
 
-def propose_result(state: CompetitionState, *, stage: str, home: str, away: str, score: Score,
-                   on: dt.date, round_name: str | None, fixture: str | None,
-                   scorers: tuple[Goal, ...], minutes: int | None, meta: Meta) -> list[Event]:
+def propose_result(
+    state: CompetitionState,
+    *,
+    stage: str,
+    home: str,
+    away: str,
+    score: Score,
+    on: dt.date,
+    round_name: str | None,
+    fixture: str | None,
+    scorers: tuple[Goal, ...],
+    minutes: int | None,
+    meta: Meta,
+) -> list[Event]:
     """The events for a typed result: the fixture (if new) and the result."""
     slug = find_stage(state, stage).stage
     teams = stage_participants(state, slug)
@@ -554,14 +830,34 @@ def propose_result(state: CompetitionState, *, stage: str, home: str, away: str,
             fx_id = found.fixture
         else:
             fx_id = new_fixture_id(state, slug)
-            events.append(make(FixtureScheduled, meta, on, fixture=fx_id, stage=slug, round=round_name,
-                group=group_of(state, slug, home_team, away_team),
-                home=TeamSide(home), away=TeamSide(away), kickoff=on))
+            events.append(
+                make(
+                    FixtureScheduled,
+                    meta,
+                    on,
+                    fixture=fx_id,
+                    stage=slug,
+                    round=round_name,
+                    group=group_of(state, slug, home_team, away_team),
+                    home=TeamSide(home),
+                    away=TeamSide(away),
+                    kickoff=on,
+                )
+            )
     existing = state.fixtures.get(fx_id)
     if existing is not None and existing.result is not None and existing.result.score == score:
         return []  # the same result told again
-    events.append(make(ResultRecorded, meta, on, fixture=fx_id, score=score,
-                                 scorers=scorers, match_minutes=minutes))
+    events.append(
+        make(
+            ResultRecorded,
+            meta,
+            on,
+            fixture=fx_id,
+            score=score,
+            scorers=scorers,
+            match_minutes=minutes,
+        )
+    )
     return events
 
 
@@ -571,8 +867,16 @@ def propose_result(state: CompetitionState, *, stage: str, home: str, away: str,
 @click.option("--reason", required=True)
 @fact_options()
 @pass_context
-def correct(ctx: Context, event_id: str, result: str, reason: str, on: dt.date, source: str,
-            actor: str, note: str) -> None:
+def correct(
+    ctx: Context,
+    event_id: str,
+    result: str,
+    reason: str,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Correct an earlier result by its event id. RESULT is "Home 2-1 Away" or a score.
 
     Example: ledger correct 3f2a... "Temecula FC 2-4 FC Force" --reason "referee report"
@@ -585,8 +889,17 @@ def correct(ctx: Context, event_id: str, result: str, reason: str, on: dt.date, 
             score = to_score(scoreline.parse_result_line(result).score)
         except ValueError:
             score = parse_score_text(result)
-        return [make(ResultCorrected, meta, on, supersedes=event_id,
-                                fixture=fx, score=score, reason=reason)]
+        return [
+            make(
+                ResultCorrected,
+                meta,
+                on,
+                supersedes=event_id,
+                fixture=fx,
+                score=score,
+                reason=reason,
+            )
+        ]
 
     submit_one(ctx, build)
 
@@ -607,15 +920,27 @@ def _fixture_of_result(state: CompetitionState, event_id: str) -> str:
 @click.option("--reason", required=True)
 @fact_options()
 @pass_context
-def void(ctx: Context, event_id: str, reason: str, on: dt.date, source: str, actor: str,
-         note: str) -> None:
+def void(
+    ctx: Context, event_id: str, reason: str, on: dt.date, source: str, actor: str, note: str
+) -> None:
     """Void an earlier result by its event id.
 
     Example: ledger void 3f2a... --reason "ineligible player; match to be replayed"
     """
     meta = meta_of(source, actor, note)
-    submit_one(ctx, lambda state: [make(ResultVoided, meta, on, supersedes=event_id,
-        fixture=_fixture_of_result(state, event_id), reason=reason)])
+    submit_one(
+        ctx,
+        lambda state: [
+            make(
+                ResultVoided,
+                meta,
+                on,
+                supersedes=event_id,
+                fixture=_fixture_of_result(state, event_id),
+                reason=reason,
+            )
+        ],
+    )
 
 
 @cli.command("forfeit")
@@ -626,16 +951,39 @@ def void(ctx: Context, event_id: str, reason: str, on: dt.date, source: str, act
 @click.option("--supersedes", default=None, help="Result event the forfeit replaces.")
 @fact_options()
 @pass_context
-def forfeit(ctx: Context, fixture: str, winner: str, reason: str, score_text: str | None,
-            supersedes: str | None, on: dt.date, source: str, actor: str, note: str) -> None:
+def forfeit(
+    ctx: Context,
+    fixture: str,
+    winner: str,
+    reason: str,
+    score_text: str | None,
+    supersedes: str | None,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Award a match by forfeit.
 
     Example: ledger forfeit usssa-3 "FC Denver" --reason "opponent fielded an ineligible player"
     """
     meta = meta_of(source, actor, note)
     score = parse_score_text(score_text) if score_text else None
-    submit_one(ctx, lambda state: [make(ForfeitAwarded, meta, on, fixture=find_fixture(state, fixture).fixture,
-        winner=find_team(state, winner), score=score, reason=reason, supersedes=supersedes)])
+    submit_one(
+        ctx,
+        lambda state: [
+            make(
+                ForfeitAwarded,
+                meta,
+                on,
+                fixture=find_fixture(state, fixture).fixture,
+                winner=find_team(state, winner),
+                score=score,
+                reason=reason,
+                supersedes=supersedes,
+            )
+        ],
+    )
 
 
 @cli.command("advance")
@@ -646,16 +994,39 @@ def forfeit(ctx: Context, fixture: str, winner: str, reason: str, score_text: st
 @click.option("--detail", default="", help="How it was decided, if the source says.")
 @fact_options()
 @pass_context
-def advance(ctx: Context, fixture: str, team: str, method: str, shootout_text: str | None,
-            detail: str, on: dt.date, source: str, actor: str, note: str) -> None:
+def advance(
+    ctx: Context,
+    fixture: str,
+    team: str,
+    method: str,
+    shootout_text: str | None,
+    detail: str,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Decide who advanced after a drawn knockout tie.
 
     Example: ledger advance gg-final "CD Aguiluchos USA" --method unknown --source "article"
     """
     meta = meta_of(source, actor, note)
     shootout = parse_goals(shootout_text, "--shootout") if shootout_text else None
-    submit_one(ctx, lambda state: [make(AdvancementDecided, meta, on, fixture=find_fixture(state, fixture).fixture,
-        team=find_team(state, team), method=method, shootout=shootout, detail=detail)])
+    submit_one(
+        ctx,
+        lambda state: [
+            make(
+                AdvancementDecided,
+                meta,
+                on,
+                fixture=find_fixture(state, fixture).fixture,
+                team=find_team(state, team),
+                method=method,
+                shootout=shootout,
+                detail=detail,
+            )
+        ],
+    )
 
 
 @cli.command("cards")
@@ -667,16 +1038,40 @@ def advance(ctx: Context, fixture: str, team: str, method: str, shootout_text: s
 @click.option("--yellow-red", type=int, default=0, help="Yellow then direct red.")
 @fact_options()
 @pass_context
-def cards(ctx: Context, fixture: str, team: str, yellow: int, second_yellow: int, red: int,
-          yellow_red: int, on: dt.date, source: str, actor: str, note: str) -> None:
+def cards(
+    ctx: Context,
+    fixture: str,
+    team: str,
+    yellow: int,
+    second_yellow: int,
+    red: int,
+    yellow_red: int,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Record the cards one team received in one match (for fair play).
 
     Example: ledger cards usssa-1 "Colorado Rovers" --yellow 2 --on 2014-03-14
     """
     meta = meta_of(source, actor, note)
-    submit_one(ctx, lambda state: [make(CardsRecorded, meta, on, fixture=find_fixture(state, fixture).fixture,
-        team=find_team(state, team), yellow=yellow, second_yellow=second_yellow, red=red,
-        yellow_red=yellow_red)])
+    submit_one(
+        ctx,
+        lambda state: [
+            make(
+                CardsRecorded,
+                meta,
+                on,
+                fixture=find_fixture(state, fixture).fixture,
+                team=find_team(state, team),
+                yellow=yellow,
+                second_yellow=second_yellow,
+                red=red,
+                yellow_red=yellow_red,
+            )
+        ],
+    )
 
 
 @cli.command("lots")
@@ -685,8 +1080,16 @@ def cards(ctx: Context, fixture: str, team: str, yellow: int, second_yellow: int
 @click.option("--group", default=None)
 @fact_options()
 @pass_context
-def lots(ctx: Context, stage: str, order: tuple[str, ...], group: str | None, on: dt.date,
-         source: str, actor: str, note: str) -> None:
+def lots(
+    ctx: Context,
+    stage: str,
+    order: tuple[str, ...],
+    group: str | None,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Record a drawing of lots between teams the rules left level (best first).
 
     Example: ledger lots euro A Romania Albania --group "Group A"
@@ -695,8 +1098,16 @@ def lots(ctx: Context, stage: str, order: tuple[str, ...], group: str | None, on
 
     def build(state: CompetitionState) -> list[Event]:
         slug = find_stage(state, stage).stage
-        return [make(LotsDrawn, meta, on, stage=slug, group=group,
-                          order=tuple(find_team(state, t) for t in order))]
+        return [
+            make(
+                LotsDrawn,
+                meta,
+                on,
+                stage=slug,
+                group=group,
+                order=tuple(find_team(state, t) for t in order),
+            )
+        ]
 
     submit_one(ctx, build)
 
@@ -707,20 +1118,45 @@ def lots(ctx: Context, stage: str, order: tuple[str, ...], group: str | None, on
 @cli.command("qualify")
 @click.argument("path")
 @click.argument("team")
-@click.option("--method", required=True, help="How it qualified, e.g. 'Amateur Cup Regional Champion'.")
+@click.option(
+    "--method", required=True, help="How it qualified, e.g. 'Amateur Cup Regional Champion'."
+)
 @click.option("--region", default="")
 @click.option("--provisional", is_flag=True, help="Not yet confirmed by the governing body.")
 @fact_options()
 @pass_context
-def qualify(ctx: Context, path: str, team: str, method: str, region: str, provisional: bool,
-            on: dt.date, source: str, actor: str, note: str) -> None:
+def qualify(
+    ctx: Context,
+    path: str,
+    team: str,
+    method: str,
+    region: str,
+    provisional: bool,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Declare a qualifier decided outside the ledger.
 
-    Example: ledger qualify usasa "NY Greek-American Atlas" --method "Amateur Cup Regional Champion" --region I
+    Example: ledger qualify usasa "Icon FC" --method "Open Cup Regional Champion" --region I
     """
     meta = meta_of(source, actor, note)
-    submit_one(ctx, lambda state: [make(QualifierDeclared, meta, on, path=find_path(state, path).path, team=team,
-        method=method, region=region, confirmed=not provisional)])
+    submit_one(
+        ctx,
+        lambda state: [
+            make(
+                QualifierDeclared,
+                meta,
+                on,
+                path=find_path(state, path).path,
+                team=team,
+                method=method,
+                region=region,
+                confirmed=not provisional,
+            )
+        ],
+    )
 
 
 @cli.command("slot")
@@ -729,8 +1165,9 @@ def qualify(ctx: Context, path: str, team: str, method: str, region: str, provis
 @click.option("--method", default="", help="e.g. 'Southwest Conference champion'.")
 @fact_options()
 @pass_context
-def slot(ctx: Context, path: str, slot: str, method: str, on: dt.date, source: str,
-         actor: str, note: str) -> None:
+def slot(
+    ctx: Context, path: str, slot: str, method: str, on: dt.date, source: str, actor: str, note: str
+) -> None:
     """Say that a path's berth goes to a slot: winner:FIXTURE, champion:STAGE or
     group:STAGE:GROUP:PLACE.
 
@@ -739,11 +1176,12 @@ def slot(ctx: Context, path: str, slot: str, method: str, on: dt.date, source: s
     meta = meta_of(source, actor, note)
 
     def build(state: CompetitionState) -> list[Event]:
-        if not slot.split(":")[0] in ("winner", "loser", "champion", "group"):
+        if slot.split(":")[0] not in ("winner", "loser", "champion", "group"):
             raise InvalidInput(f"{slot!r} is not a slot (winner:, champion:, group:)")
         side = parse_side(state, next(iter(state.stages), ""), slot)
-        return [make(SlotFilled, meta, on, path=find_path(state, path).path,
-                           slot=side, method=method)]
+        return [
+            make(SlotFilled, meta, on, path=find_path(state, path).path, slot=side, method=method)
+        ]
 
     submit_one(ctx, build)
 
@@ -758,14 +1196,22 @@ def berth() -> None:
 @click.option("--berths", type=int, required=True)
 @fact_options()
 @pass_context
-def berth_confirm(ctx: Context, path: str, berths: int, on: dt.date, source: str, actor: str,
-                  note: str) -> None:
+def berth_confirm(
+    ctx: Context, path: str, berths: int, on: dt.date, source: str, actor: str, note: str
+) -> None:
     """Record the governing body's confirmation of a path's berths.
 
     Example: ledger berth confirm usasa --berths 8 --source "U.S. Soccer announcement"
     """
     meta = meta_of(source, actor, note)
-    submit_one(ctx, lambda state: [make(BerthAllocationConfirmed, meta, on, path=find_path(state, path).path, berths=berths)])
+    submit_one(
+        ctx,
+        lambda state: [
+            make(
+                BerthAllocationConfirmed, meta, on, path=find_path(state, path).path, berths=berths
+            )
+        ],
+    )
 
 
 @berth.command("change")
@@ -774,15 +1220,34 @@ def berth_confirm(ctx: Context, path: str, berths: int, on: dt.date, source: str
 @click.option("--unconfirmed", is_flag=True)
 @fact_options()
 @pass_context
-def berth_change(ctx: Context, path: str, berths: int, unconfirmed: bool, on: dt.date,
-                 source: str, actor: str, note: str) -> None:
+def berth_change(
+    ctx: Context,
+    path: str,
+    berths: int,
+    unconfirmed: bool,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Change a path's number of berths.
 
     Example: ledger berth change usasa --berths 9 --on 2014-04-01
     """
     meta = meta_of(source, actor, note)
-    submit_one(ctx, lambda state: [make(BerthAllocationChanged, meta, on, path=find_path(state, path).path,
-        berths=berths, confirmed=not unconfirmed)])
+    submit_one(
+        ctx,
+        lambda state: [
+            make(
+                BerthAllocationChanged,
+                meta,
+                on,
+                path=find_path(state, path).path,
+                berths=berths,
+                confirmed=not unconfirmed,
+            )
+        ],
+    )
 
 
 @berth.command("decline")
@@ -791,15 +1256,27 @@ def berth_change(ctx: Context, path: str, berths: int, unconfirmed: bool, on: dt
 @click.option("--reason", required=True)
 @fact_options()
 @pass_context
-def berth_decline(ctx: Context, path: str, team: str, reason: str, on: dt.date, source: str,
-                  actor: str, note: str) -> None:
+def berth_decline(
+    ctx: Context, path: str, team: str, reason: str, on: dt.date, source: str, actor: str, note: str
+) -> None:
     """Record that a team declined its berth.
 
     Example: ledger berth decline usasa "Icon FC" --reason "withdrew"
     """
     meta = meta_of(source, actor, note)
-    submit_one(ctx, lambda state: [make(BerthDeclined, meta, on, path=find_path(state, path).path,
-        team=find_team(state, team), reason=reason)])
+    submit_one(
+        ctx,
+        lambda state: [
+            make(
+                BerthDeclined,
+                meta,
+                on,
+                path=find_path(state, path).path,
+                team=find_team(state, team),
+                reason=reason,
+            )
+        ],
+    )
 
 
 @berth.command("reallocate")
@@ -810,17 +1287,38 @@ def berth_decline(ctx: Context, path: str, team: str, reason: str, on: dt.date, 
 @click.option("--reason", default="")
 @fact_options()
 @pass_context
-def berth_reallocate(ctx: Context, path: str, from_team: str, to_team: str,
-                     to_path: str | None, reason: str, on: dt.date, source: str, actor: str,
-                     note: str) -> None:
+def berth_reallocate(
+    ctx: Context,
+    path: str,
+    from_team: str,
+    to_team: str,
+    to_path: str | None,
+    reason: str,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+) -> None:
     """Move a berth from one team to another.
 
     Example: ledger berth reallocate usasa "Icon FC" "Mass Premier Soccer" --reason "declined"
     """
     meta = meta_of(source, actor, note)
-    submit_one(ctx, lambda state: [make(BerthReallocated, meta, on, path=find_path(state, path).path,
-        from_team=find_team(state, from_team), to_team=to_team,
-        to_path=find_path(state, to_path).path if to_path else None, reason=reason)])
+    submit_one(
+        ctx,
+        lambda state: [
+            make(
+                BerthReallocated,
+                meta,
+                on,
+                path=find_path(state, path).path,
+                from_team=find_team(state, from_team),
+                to_team=to_team,
+                to_path=find_path(state, to_path).path if to_path else None,
+                reason=reason,
+            )
+        ],
+    )
 
 
 __all__ = ["LedgerError", "propose_result"]

@@ -10,8 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable
-
-import msgspec
+from typing import Any
 
 from events.base import Goals, GroupPlace, LoserOf, Score, Side, StageWinner, TeamSide, WinnerOf
 from events.catalogue import Event
@@ -145,12 +144,16 @@ def _check_side(state: CompetitionState, stage: str, side: Side) -> None:
             _entered(state, stage, side.team)
         case WinnerOf() | LoserOf():
             if side.fixture not in state.fixtures:
-                raise NotFound(f"no fixture {side.fixture!r}{suggest(side.fixture, state.fixtures)}")
+                raise NotFound(
+                    f"no fixture {side.fixture!r}{suggest(side.fixture, state.fixtures)}"
+                )
         case GroupPlace():
             _stage(state, side.stage)
             if side.group and side.group not in state.stages[side.stage].groups:
                 groups = state.stages[side.stage].groups
-                raise NotFound(f"no group {side.group!r} in {side.stage}{suggest(side.group, groups)}")
+                raise NotFound(
+                    f"no group {side.group!r} in {side.stage}{suggest(side.group, groups)}"
+                )
             if side.place < 1:
                 raise InvalidInput(f"a group place starts at 1, not {side.place}")
         case StageWinner():
@@ -388,7 +391,7 @@ def _assumption(state: CompetitionState, e: AssumptionRecorded) -> None:
         raise InvalidInput("an assumption needs a statement")
 
 
-_CHECKS: dict[type, Callable[[CompetitionState, Event], None]] = {  # type: ignore[dict-item]
+_CHECKS: dict[type[Any], Callable[[CompetitionState, Any], None]] = {
     FixtureScheduled: _fixture_scheduled,
     ResultRecorded: _result,
     ResultCorrected: _corrected,

@@ -13,6 +13,10 @@ from typing import NamedTuple
 import msgspec
 
 __all__ = [
+    "MAX_GOALS",
+    "MAX_LINE",
+    "MAX_MINUTE",
+    "MAX_STOPPAGE",
     "InvalidDateError",
     "ResultLine",
     "Score",
@@ -503,7 +507,9 @@ def parse_result_line(text: str) -> ResultLine:
         )
     ]
     if len(readings) > 1:
-        options = " or ".join(repr(s[r.start : r.end]) for r in readings)
+        options = " or ".join(repr(s[r.start : r.end]) for r in readings[:3])
+        if len(readings) > 3:
+            options += f" (and {len(readings) - 3} more)"
         raise ScoreLineError(
             f"ambiguous result line: the score could be {options}; "
             'wrap team names in double quotes, e.g. \'"FC 1" 2-1 "3 Kings"\'',

@@ -99,7 +99,9 @@ class Ledger:
         if len(names) == 1:
             return names[0]
         if not names:
-            raise NotFound("the ledger is empty: run `ledger demo`, `ledger import` or `ledger new`")
+            raise NotFound(
+                "the ledger is empty: run `ledger demo`, `ledger import` or `ledger new`"
+            )
         raise NotFound(f"several competitions; choose one with --competition: {', '.join(names)}")
 
     def history(

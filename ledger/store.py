@@ -286,7 +286,9 @@ class EventStore:
         try:
             self.app.save(*pending)
         except IntegrityError as exc:
-            raise ConcurrentAppend("the ledger changed while importing; nothing was written") from exc
+            raise ConcurrentAppend(
+                "the ledger changed while importing; nothing was written"
+            ) from exc
 
 
 def default_url(db: str | None, database_url: str | None) -> str:

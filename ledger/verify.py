@@ -37,16 +37,32 @@ def _check_row(row: StoredRow) -> tuple[str, str, int, str, str | None]:
     try:
         digest, raw = open_envelope(row.state)
     except msgspec.DecodeError:
-        return row.originator_id, "", row.originator_version, "", "the stored bytes are not an event"
+        return (
+            row.originator_id,
+            "",
+            row.originator_version,
+            "",
+            "the stored bytes are not an event",
+        )
     if hashlib.sha256(raw).hexdigest() != digest:
-        return row.originator_id, digest, row.originator_version, "", "content altered: hash mismatch"
+        return (
+            row.originator_id,
+            digest,
+            row.originator_version,
+            "",
+            "content altered: hash mismatch",
+        )
     try:
         body = decode_body(raw)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         return row.originator_id, digest, row.originator_version, "", f"unreadable body: {exc}"
     if str(stream_id(body.stream)) != row.originator_id or body.version != row.originator_version:
-        return body.stream, digest, row.originator_version, body.prev_hash, (
-            f"moved: the body says event {body.version} of {body.stream}"
+        return (
+            body.stream,
+            digest,
+            row.originator_version,
+            body.prev_hash,
+            (f"moved: the body says event {body.version} of {body.stream}"),
         )
     if body.event_type != row.topic:
         return body.stream, digest, body.version, body.prev_hash, "topic column altered"
@@ -67,40 +83,75 @@ def verify(store: EventStore) -> Report:
         names.setdefault(row.originator_id, stream)
         by_stream[row.originator_id].append((row, stream, digest, prev))
 
-    for sid, items in by_stream.items():
+    for items in by_stream.values():
         items.sort(key=lambda item: item[0].originator_version)
         expected_prev, expected_version, last_position = GENESIS, 1, 0
         for row, stream, digest, prev in items:
             if row.originator_version != expected_version:
-                problems.append(Problem(row.position, stream, row.originator_version,
-                                        f"events {expected_version}..{row.originator_version - 1} "
-                                        "are missing (deleted)"))
+                problems.append(
+                    Problem(
+                        row.position,
+                        stream,
+                        row.originator_version,
+                        f"events {expected_version}..{row.originator_version - 1} "
+                        "are missing (deleted)",
+                    )
+                )
             elif prev != expected_prev:
-                problems.append(Problem(row.position, stream, row.originator_version,
-                                        "chain broken: previous hash does not match "
-                                        "(event forged, swapped or removed before it)"))
+                problems.append(
+                    Problem(
+                        row.position,
+                        stream,
+                        row.originator_version,
+                        "chain broken: previous hash does not match "
+                        "(event forged, swapped or removed before it)",
+                    )
+                )
             if row.position < last_position:
-                problems.append(Problem(row.position, stream, row.originator_version,
-                                        "out of ledger order (rows swapped)"))
+                problems.append(
+                    Problem(
+                        row.position,
+                        stream,
+                        row.originator_version,
+                        "out of ledger order (rows swapped)",
+                    )
+                )
             expected_prev, expected_version = digest, row.originator_version + 1
             last_position = row.position
 
     stored = {(row.originator_id, row.originator_version): row for row in rows}
     sealed = {(sid, version): digest for sid, version, digest in store.heads()}
     for (sid, version), digest in sealed.items():
-        row = stored.get((sid, version))
+        kept = stored.get((sid, version))
         stream = names.get(sid, sid)
-        if row is None:
-            problems.append(Problem(0, stream, version,
-                                    "sealed when appended but missing now (tail truncated "
-                                    "or event deleted)"))
+        if kept is None:
+            problems.append(
+                Problem(
+                    0,
+                    stream,
+                    version,
+                    "sealed when appended but missing now (tail truncated or event deleted)",
+                )
+            )
         elif digests[(sid, version)] != digest:
-            problems.append(Problem(row.position, stream, version,
-                                    "differs from the hash sealed when it was appended"))
+            problems.append(
+                Problem(
+                    kept.position,
+                    stream,
+                    version,
+                    "differs from the hash sealed when it was appended",
+                )
+            )
     for key, row in stored.items():
         if key not in sealed:
-            problems.append(Problem(row.position, names.get(key[0], key[0]), key[1],
-                                    "not sealed: inserted outside the ledger"))
+            problems.append(
+                Problem(
+                    row.position,
+                    names.get(key[0], key[0]),
+                    key[1],
+                    "not sealed: inserted outside the ledger",
+                )
+            )
 
     problems.sort(key=lambda p: (p.position == 0, p.position, p.version))
     return Report(checked=len(rows), streams=len(by_stream), problems=problems)

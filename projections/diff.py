@@ -43,8 +43,7 @@ def _rows(state: CompetitionState) -> dict[tuple[str, str], tuple[dict[str, Any]
         if stage.format == "group":
             for row in table_rows(state, stage.stage):
                 cited = group_evidence(state, resolver, stage.stage, row.group, set())
-                out[("standings", f"{stage.stage}/{row.group}/{row.team}")] = (
-                    _plain(row), cited)
+                out[("standings", f"{stage.stage}/{row.group}/{row.team}")] = (_plain(row), cited)
         for match in bracket_matches(state, stage.stage):
             key = match.fixture or f"bye:{match.round}:{match.home}"
             cited = evidence(state, resolver, match.fixture) if match.fixture else match.events
@@ -68,7 +67,7 @@ _IGNORED = {"events", "complete"}
 def diff(first: Sequence[Recorded], second: Sequence[Recorded]) -> Diff:
     ids1 = {r.event.event_id for r in first}
     ids2 = {r.event.event_id for r in second}
-    delta = (ids1 ^ ids2)
+    delta = ids1 ^ ids2
     rows1, rows2 = _rows(fold(first)), _rows(fold(second))
     changes = []
     for key in sorted(set(rows1) | set(rows2)):
@@ -84,9 +83,12 @@ def diff(first: Sequence[Recorded], second: Sequence[Recorded]) -> Diff:
             fields = sorted((a or b or {}).keys())
         cited = (before[1] if before else []) + (after[1] if after else [])
         responsible = [e for e in dict.fromkeys(cited) if e in delta]
-        changes.append(Change(kind=key[0], key=key[1], before=b, after=a, fields=fields,
-                              events=responsible))
+        changes.append(
+            Change(kind=key[0], key=key[1], before=b, after=a, fields=fields, events=responsible)
+        )
     order = [r.event.event_id for r in (*first, *second)]
-    return Diff(added_events=[e for e in dict.fromkeys(order) if e in ids2 - ids1],
-                removed_events=[e for e in dict.fromkeys(order) if e in ids1 - ids2],
-                changes=changes)
+    return Diff(
+        added_events=[e for e in dict.fromkeys(order) if e in ids2 - ids1],
+        removed_events=[e for e in dict.fromkeys(order) if e in ids1 - ids2],
+        changes=changes,
+    )

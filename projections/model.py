@@ -218,7 +218,7 @@ def apply(state: CompetitionState, event: Event) -> None:
         state.orphans.append(event.event_id)
 
 
-def _apply(state: CompetitionState, event: Event) -> None:  # noqa: C901 - one branch per event
+def _apply(state: CompetitionState, event: Event) -> None:
     match event:
         case CompetitionCreated():
             state.slug, state.name, state.season = event.competition, event.name, event.season

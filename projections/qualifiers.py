@@ -82,20 +82,41 @@ def qualifiers(state: CompetitionState) -> tuple[list[PathSummary], list[Qualifi
                 status = "provisional"
             else:
                 status = "confirmed"
-            entries.append(QualifierEntry(
-                path=path.path, path_name=path.name, team=d.team, status=status,
-                method=d.method, region=d.region, slot=d.slot, candidates=d.candidates,
-                open=open_items, events=list(dict.fromkeys([*path_events, *d.events])),
-                berths=path.berths,
-                allocation_confirmed=path.confirmed, oversubscribed=over))
+            entries.append(
+                QualifierEntry(
+                    path=path.path,
+                    path_name=path.name,
+                    team=d.team,
+                    status=status,
+                    method=d.method,
+                    region=d.region,
+                    slot=d.slot,
+                    candidates=d.candidates,
+                    open=open_items,
+                    events=list(dict.fromkeys([*path_events, *d.events])),
+                    berths=path.berths,
+                    allocation_confirmed=path.confirmed,
+                    oversubscribed=over,
+                )
+            )
         decided = sum(1 for d in drafts if d.team is not None)
-        summaries.append(PathSummary(
-            path=path.path, name=path.name, parent=path.parent, entry_round=path.entry_round,
-            berths=path.berths, allocation_confirmed=path.confirmed,
-            governing_body=path.governing_body, entries=len(drafts), decided=decided,
-            pending=len(drafts) - decided,
-            unfilled=max(path.berths - len(drafts), 0) if path.berths is not None else None,
-            oversubscribed=over, events=path_events))
+        summaries.append(
+            PathSummary(
+                path=path.path,
+                name=path.name,
+                parent=path.parent,
+                entry_round=path.entry_round,
+                berths=path.berths,
+                allocation_confirmed=path.confirmed,
+                governing_body=path.governing_body,
+                entries=len(drafts),
+                decided=decided,
+                pending=len(drafts) - decided,
+                unfilled=max(path.berths - len(drafts), 0) if path.berths is not None else None,
+                oversubscribed=over,
+                events=path_events,
+            )
+        )
     return summaries, entries
 
 
@@ -106,22 +127,38 @@ def _drafts(state: CompetitionState, resolver: Resolver, path: PathState) -> lis
         if team in path.declined:
             continue
         open_items = [] if q.confirmed else ["qualification not yet confirmed"]
-        drafts.append(_Draft(team=team, method=q.method, region=q.region, open=open_items,
-                             events=[q.event_id], confirmed=q.confirmed))
+        drafts.append(
+            _Draft(
+                team=team,
+                method=q.method,
+                region=q.region,
+                open=open_items,
+                events=[q.event_id],
+                confirmed=q.confirmed,
+            )
+        )
     for slot_fact in path.slots:
         drafts.append(_slot_draft(state, resolver, slot_fact))
     for moved in path.reallocated:
         drafts = [d for d in drafts if d.team != state.canonical(moved.from_team)]
         if moved.to_path in (None, path.path):
-            drafts.append(_Draft(team=state.canonical(moved.to_team),
-                                 method=f"berth reallocated from {moved.from_team}",
-                                 events=[moved.event_id]))
+            drafts.append(
+                _Draft(
+                    team=state.canonical(moved.to_team),
+                    method=f"berth reallocated from {moved.from_team}",
+                    events=[moved.event_id],
+                )
+            )
     for other in state.paths.values():
         for moved in other.reallocated:
             if moved.to_path == path.path and other.path != path.path:
-                drafts.append(_Draft(team=state.canonical(moved.to_team),
-                                     method=f"berth reallocated from {moved.from_team}",
-                                     events=[moved.event_id]))
+                drafts.append(
+                    _Draft(
+                        team=state.canonical(moved.to_team),
+                        method=f"berth reallocated from {moved.from_team}",
+                        events=[moved.event_id],
+                    )
+                )
     return [d for d in drafts if d.team is None or d.team not in path.declined]
 
 
@@ -139,8 +176,14 @@ def _slot_draft(state: CompetitionState, resolver: Resolver, fact: SlotFilled) -
     detail = _why_pending(state, resolver, fact)
     if detail:
         open_items.append(detail)
-    return _Draft(team=None, method=fact.method or label, slot=label,
-                  candidates=resolver.candidates(slot), open=open_items, events=events)
+    return _Draft(
+        team=None,
+        method=fact.method or label,
+        slot=label,
+        candidates=resolver.candidates(slot),
+        open=open_items,
+        events=events,
+    )
 
 
 def _deciding_event(resolver: Resolver, fact: SlotFilled) -> str | None:

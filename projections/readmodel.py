@@ -80,16 +80,25 @@ def _event_row(rec: Recorded) -> dict[str, Any]:
 
 def _ensure_tables(db: sqlite_utils.Database) -> None:
     if not db["rm_position"].exists():
-        db["rm_position"].create({"reader": str, "position": int}, pk="reader")
+        db.table("rm_position").create({"reader": str, "position": int}, pk="reader")
     if not db["rm_events"].exists():
-        db["rm_events"].create(
-            {"position": int, "stream": str, "version": int, "event_id": str, "type": str,
-             "occurred_on": str, "recorded_at": str, "hash": str, "prev_hash": str,
-             "source": str},
+        db.table("rm_events").create(
+            {
+                "position": int,
+                "stream": str,
+                "version": int,
+                "event_id": str,
+                "type": str,
+                "occurred_on": str,
+                "recorded_at": str,
+                "hash": str,
+                "prev_hash": str,
+                "source": str,
+            },
             pk="position",
         )
-        db["rm_events"].create_index(["stream", "occurred_on"])
-        db["rm_events"].create_index(["recorded_at"])
+        db.table("rm_events").create_index(["stream", "occurred_on"])
+        db.table("rm_events").create_index(["recorded_at"])
 
 
 def catch_up(
@@ -106,15 +115,17 @@ def catch_up(
         return 0
     changed = list(dict.fromkeys(rec.stream for rec in new))
     with db.atomic():
-        db["rm_events"].insert_all([_event_row(r) for r in new], pk="position")
+        db.table("rm_events").insert_all([_event_row(r) for r in new], pk="position")
         for stream in changed:
             rows = competition_rows(read_stream(stream))
             for table, items in rows.items():
                 if db[table].exists():
-                    db[table].delete_where("competition = ?", [stream])
+                    db.table(table).delete_where("competition = ?", [stream])
                 if items:
-                    db[table].insert_all(items, pk=_PKS[table], alter=True)
-        db["rm_position"].upsert({"reader": READER, "position": new[-1].position}, pk="reader")
+                    db.table(table).insert_all(items, pk=_PKS[table], alter=True)
+        db.table("rm_position").upsert(
+            {"reader": READER, "position": new[-1].position}, pk="reader"
+        )
     return len(new)
 
 
@@ -127,7 +138,7 @@ def rebuild(
     with db.atomic():
         for table in TABLES:
             if db[table].exists():
-                db[table].drop()
+                db.table(table).drop()
     return catch_up(db, read_after=read_after, read_stream=read_stream)
 
 

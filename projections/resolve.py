@@ -73,9 +73,17 @@ class Resolver:
             case TeamSide():
                 return self.state.canonical(side.team)
             case WinnerOf():
-                return self.outcome(side.fixture).winner if side.fixture in self.state.fixtures else None
+                return (
+                    self.outcome(side.fixture).winner
+                    if side.fixture in self.state.fixtures
+                    else None
+                )
             case LoserOf():
-                return self.outcome(side.fixture).loser if side.fixture in self.state.fixtures else None
+                return (
+                    self.outcome(side.fixture).loser
+                    if side.fixture in self.state.fixtures
+                    else None
+                )
             case GroupPlace():
                 return self.group_place(side.stage, side.group, side.place)
             case StageWinner():
@@ -100,17 +108,39 @@ class Resolver:
         def other(team: str | None) -> str | None:
             return away if team == home else home if team == away else None
 
+        winner: str | None
         if fx.cancelled is not None:
-            return Outcome("cancelled", home, away, None, None, fx.cancelled.event_id,
-                           f"cancelled: {fx.cancelled.reason}")
+            return Outcome(
+                "cancelled",
+                home,
+                away,
+                None,
+                None,
+                fx.cancelled.event_id,
+                f"cancelled: {fx.cancelled.reason}",
+            )
         if fx.forfeit is not None:
             winner = self.state.canonical(fx.forfeit.winner)
-            return Outcome("forfeit", home, away, winner, other(winner), fx.forfeit.event_id,
-                           f"{winner} awarded the match by forfeit: {fx.forfeit.reason}")
+            return Outcome(
+                "forfeit",
+                home,
+                away,
+                winner,
+                other(winner),
+                fx.forfeit.event_id,
+                f"{winner} awarded the match by forfeit: {fx.forfeit.reason}",
+            )
         if fx.result is None:
             if fx.voided is not None:
-                return Outcome("void", home, away, None, None, fx.voided.event_id,
-                               f"result voided: {fx.voided.reason}")
+                return Outcome(
+                    "void",
+                    home,
+                    away,
+                    None,
+                    None,
+                    fx.voided.event_id,
+                    f"result voided: {fx.voided.reason}",
+                )
             return Outcome("scheduled", home, away, None, None, None, "not yet played")
         score = fx.result.score
         final = score.final
@@ -118,29 +148,53 @@ class Resolver:
         if final.home != final.away:
             winner = home if final.home > final.away else away
             aet = " after extra time" if score.after_extra_time else ""
-            return Outcome("played", home, away, winner, other(winner), rid,
-                           f"won {max(final.home, final.away)}-{min(final.home, final.away)}{aet}")
+            return Outcome(
+                "played",
+                home,
+                away,
+                winner,
+                other(winner),
+                rid,
+                f"won {max(final.home, final.away)}-{min(final.home, final.away)}{aet}",
+            )
         if self._is_group_fixture(fx):
             return Outcome("played", home, away, None, None, rid, f"drawn {final}")
         if score.penalties is not None:
             pens = score.penalties
             winner = home if pens.home > pens.away else away
-            return Outcome("played", home, away, winner, other(winner), rid,
-                           f"drawn {final}, won {max(pens.home, pens.away)}-"
-                           f"{min(pens.home, pens.away)} on penalties")
+            return Outcome(
+                "played",
+                home,
+                away,
+                winner,
+                other(winner),
+                rid,
+                f"drawn {final}, won {max(pens.home, pens.away)}-"
+                f"{min(pens.home, pens.away)} on penalties",
+            )
         adv = fx.advancement
         if adv is not None:
             winner = self.state.canonical(adv.team)
             if adv.method == "shootout" and adv.shootout is not None:
                 how = f"drawn {final}, won the shoot-out {adv.shootout}"
             elif adv.method == "decision":
-                how = f"drawn {final}, advanced by decision" + (f": {adv.detail}" if adv.detail else "")
+                how = f"drawn {final}, advanced by decision" + (
+                    f": {adv.detail}" if adv.detail else ""
+                )
             else:
-                how = (f"drawn {final}, advanced; the source does not say how"
-                       + (f" ({adv.source})" if adv.source else ""))
+                how = f"drawn {final}, advanced; the source does not say how" + (
+                    f" ({adv.source})" if adv.source else ""
+                )
             return Outcome("played", home, away, winner, other(winner), adv.event_id, how)
-        return Outcome("awaiting_decision", home, away, None, None, None,
-                       f"drawn {final}; no advancement decision recorded")
+        return Outcome(
+            "awaiting_decision",
+            home,
+            away,
+            None,
+            None,
+            None,
+            f"drawn {final}; no advancement decision recorded",
+        )
 
     def _is_group_fixture(self, fx: FixtureState) -> bool:
         return self.state.stages[fx.stage].format == "group"
@@ -169,8 +223,9 @@ class Resolver:
                     continue
                 goals = self._counted_goals(fx, home, away)
                 if goals is not None:
-                    lines.append(MatchLine(home=home, away=away, home_goals=goals[0],
-                                           away_goals=goals[1]))
+                    lines.append(
+                        MatchLine(home=home, away=away, home_goals=goals[0], away_goals=goals[1])
+                    )
                 for team, c in fx.cards.items():
                     prev = cards.get(team, FairPlay())
                     cards[team] = FairPlay(

@@ -85,12 +85,25 @@ def stage_rows(state: CompetitionState) -> list[StageRow]:
         winner = resolver.stage_winner(stage.stage)
         complete = _complete(resolver, stage, fixtures)
         status = "complete" if complete else "in progress" if done else "not started"
-        rows.append(StageRow(
-            slug=stage.stage, name=stage.name, format=stage.format, path=stage.path,
-            rounds=list(stage.rounds), groups=list(stage.groups), teams=len(stage.teams),
-            fixtures=len(fixtures), played=len(done), status=status, winner=winner,
-            rules=stage.rules.name, match_minutes=stage.rules.match_minutes,
-            feeds_from=list(stage.feeds_from), entries_open=stage.entries_open))
+        rows.append(
+            StageRow(
+                slug=stage.stage,
+                name=stage.name,
+                format=stage.format,
+                path=stage.path,
+                rounds=list(stage.rounds),
+                groups=list(stage.groups),
+                teams=len(stage.teams),
+                fixtures=len(fixtures),
+                played=len(done),
+                status=status,
+                winner=winner,
+                rules=stage.rules.name,
+                match_minutes=stage.rules.match_minutes,
+                feeds_from=list(stage.feeds_from),
+                entries_open=stage.entries_open,
+            )
+        )
     return rows
 
 
@@ -113,12 +126,25 @@ def table_rows(state: CompetitionState, stage_slug: str) -> list[TableRow]:
 
 def _table_row(stage: str, group: str, complete: bool, row: StandingRow) -> TableRow:
     return TableRow(
-        stage=stage, group=group, complete=complete, position=row.position, team=row.team,
-        played=row.played, won=row.won, drawn=row.drawn, lost=row.lost,
-        goals_for=row.goals_for, goals_against=row.goals_against,
-        goal_difference=row.goal_difference, points=row.points, fair_play=row.fair_play,
-        tiebreak=row.tiebreak, tiebreak_step=row.tiebreak_step,
-        shared_with=list(row.shared_with), lots_pending=row.lots_pending)
+        stage=stage,
+        group=group,
+        complete=complete,
+        position=row.position,
+        team=row.team,
+        played=row.played,
+        won=row.won,
+        drawn=row.drawn,
+        lost=row.lost,
+        goals_for=row.goals_for,
+        goals_against=row.goals_against,
+        goal_difference=row.goal_difference,
+        points=row.points,
+        fair_play=row.fair_play,
+        tiebreak=row.tiebreak,
+        tiebreak_step=row.tiebreak_step,
+        shared_with=list(row.shared_with),
+        lots_pending=row.lots_pending,
+    )
 
 
 def bracket_matches(state: CompetitionState, stage_slug: str) -> list[BracketMatch]:
@@ -126,17 +152,38 @@ def bracket_matches(state: CompetitionState, stage_slug: str) -> list[BracketMat
     stage = state.stages[stage_slug]
     out: list[BracketMatch] = []
     for bye in stage.byes:
-        out.append(BracketMatch(
-            stage=stage_slug, fixture=None, round=bye.round, date=None, home=bye.team, away=None,
-            home_team=state.canonical(bye.team), away_team=None, score=None, regulation=None,
-            after_extra_time=None, penalties=None, winner=state.canonical(bye.team),
-            status="bye", how=f"bye through the {bye.round}", decided_by=bye.event_id,
-            match_minutes=stage.rules.minutes_for(bye.round), events=[bye.event_id]))
+        out.append(
+            BracketMatch(
+                stage=stage_slug,
+                fixture=None,
+                round=bye.round,
+                date=None,
+                home=bye.team,
+                away=None,
+                home_team=state.canonical(bye.team),
+                away_team=None,
+                score=None,
+                regulation=None,
+                after_extra_time=None,
+                penalties=None,
+                winner=state.canonical(bye.team),
+                status="bye",
+                how=f"bye through the {bye.round}",
+                decided_by=bye.event_id,
+                match_minutes=stage.rules.minutes_for(bye.round),
+                events=[bye.event_id],
+            )
+        )
     for fixture in stage.fixtures:
         out.append(bracket_match(state, resolver, state.fixtures[fixture]))
     order = {name: i for i, name in enumerate(stage.rounds)}
-    out.sort(key=lambda m: (order.get(m.round or "", len(order)), m.status != "bye",
-                            m.date or dt.date.max))
+    out.sort(
+        key=lambda m: (
+            order.get(m.round or "", len(order)),
+            m.status != "bye",
+            m.date or dt.date.max,
+        )
+    )
     return out
 
 
@@ -151,13 +198,22 @@ def bracket_match(state: CompetitionState, resolver: Resolver, fx: FixtureState)
     if result is not None and result.match_minutes is not None:
         minutes = result.match_minutes
     return BracketMatch(
-        stage=fx.stage, fixture=fx.fixture, round=fx.round, date=fx.kickoff,
+        stage=fx.stage,
+        fixture=fx.fixture,
+        round=fx.round,
+        date=fx.kickoff,
         home=outcome.home or resolver.describe(fx.home),
         away=outcome.away or resolver.describe(fx.away),
-        home_team=outcome.home, away_team=outcome.away,
+        home_team=outcome.home,
+        away_team=outcome.away,
         score=str(score) if score is not None else None,
         regulation=score.regulation if score else None,
         after_extra_time=score.after_extra_time if score else None,
         penalties=score.penalties if score else None,
-        winner=outcome.winner, status=outcome.status, how=outcome.how,
-        decided_by=outcome.decided_by, match_minutes=minutes, events=list(fx.facts))
+        winner=outcome.winner,
+        status=outcome.status,
+        how=outcome.how,
+        decided_by=outcome.decided_by,
+        match_minutes=minutes,
+        events=list(fx.facts),
+    )

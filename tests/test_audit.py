@@ -69,7 +69,9 @@ def test_colorado_rovers_group_position_rule_and_knockout(demo_cli: Cli) -> None
     steps = report["steps"]
     finish = next(s for s in steps if s["kind"] == "group_finish")  # type: ignore[union-attr]
     # 2-0 Comets, 0-0 Boulevard, 1-0 CO Sporting: 2W 1D = 7 points, goals 3-0.
-    assert "finished 1st in USSSA group play A with 7 points (2W 1D 0L, goals 3-0)" in finish["text"]
+    assert (
+        "finished 1st in USSSA group play A with 7 points (2W 1D 0L, goals 3-0)" in finish["text"]
+    )
     assert "50-minute games" in finish["text"]
     matches = [s["text"] for s in steps if s["kind"] == "match"]  # type: ignore[union-attr]
     assert sum("50-minute match" in t for t in matches) == 4  # three group games + semi-final

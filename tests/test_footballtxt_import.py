@@ -29,8 +29,9 @@ def _table(cli: Cli, group: str) -> list[tuple[str, int]]:
         ("points-gd-gf", ["Belgium", "Italy", "Ireland", "Sweden"]),
     ],
 )
-def test_euro_2016_group_e_order_follows_the_rules(sqlite_cli: Cli, rules: str,
-                                                     group_e: list[str]) -> None:
+def test_euro_2016_group_e_order_follows_the_rules(
+    sqlite_cli: Cli, rules: str, group_e: list[str]
+) -> None:
     sqlite_cli("import", str(EURO), "--rules", rules)
     table = _table(sqlite_cli, "E")
     assert [team for team, _ in table] == group_e
@@ -59,8 +60,11 @@ def test_euro_2016_knockout_keeps_extra_time_and_penalties_apart(sqlite_cli: Cli
     assert final["regulation"] == [0, 0]
     assert final["after_extra_time"] == [1, 0]
     assert final["penalties"] is None
-    shootout = next(m for m in bracket["matches"]
-                    if {m["home_team"], m["away_team"]} == {"Switzerland", "Poland"})
+    shootout = next(
+        m
+        for m in bracket["matches"]
+        if {m["home_team"], m["away_team"]} == {"Switzerland", "Poland"}
+    )
     # 1-1 after extra time, Poland through 5-4 on penalties: never 6-5.
     assert shootout["after_extra_time"] == [1, 1]
     assert sorted(shootout["penalties"]) == [4, 5]
@@ -75,11 +79,14 @@ def test_reimporting_the_same_file_appends_nothing(sqlite_cli: Cli) -> None:
     assert sqlite_cli.log() == before
 
 
-def test_a_malformed_file_writes_nothing_and_names_the_line(sqlite_cli: Cli,
-                                                            tmp_path: Path) -> None:
+def test_a_malformed_file_writes_nothing_and_names_the_line(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.txt"
-    bad.write_text("= Cup 2020\n\nGroup A  |  FC Tacoma 253   Spartans Futbol Club\n\n"
-                   "Group A:\n[Mar/1]\n  FC Tacoma 253  2-x  Spartans Futbol Club\n")
+    bad.write_text(
+        "= Cup 2020\n\nGroup A  |  FC Tacoma 253   Spartans Futbol Club\n\n"
+        "Group A:\n[Mar/1]\n  FC Tacoma 253  2-x  Spartans Futbol Club\n"
+    )
     result = sqlite_cli.refused("import", str(bad))
     assert "bad.txt:7" in result.stderr
     assert sqlite_cli.log() == "[]\n"
@@ -87,9 +94,11 @@ def test_a_malformed_file_writes_nothing_and_names_the_line(sqlite_cli: Cli,
 
 def test_team_names_with_digits_import(sqlite_cli: Cli, tmp_path: Path) -> None:
     cup = tmp_path / "cup.txt"
-    cup.write_text("= Cup 2020\n\nGroup A  |  FC Tacoma 253   Spartans Futbol Club   1860 Munich\n\n"
-                   "Group A:\n[Mar/1]\n  FC Tacoma 253  2-1  Spartans Futbol Club\n"
-                   "[Mar/8]\n  1860 Munich  0-3  FC Tacoma 253\n")
+    cup.write_text(
+        "= Cup 2020\n\nGroup A  |  FC Tacoma 253   Spartans Futbol Club   1860 Munich\n\n"
+        "Group A:\n[Mar/1]\n  FC Tacoma 253  2-1  Spartans Futbol Club\n"
+        "[Mar/8]\n  1860 Munich  0-3  FC Tacoma 253\n"
+    )
     sqlite_cli("import", str(cup))
     table = _table(sqlite_cli, "A")
     assert table[0] == ("FC Tacoma 253", 6)

@@ -30,8 +30,14 @@ class Batch:
     warnings: list[str] = field(default_factory=list)
 
     def add(self, cls: type[F], on: dt.date, *, note: str = "", **fields: Any) -> F:
-        event = cls(event_id=uuid.uuid4().hex, occurred_on=on, source=self.source,
-                    actor=self.actor, note=note, **fields)
+        event = cls(
+            event_id=uuid.uuid4().hex,
+            occurred_on=on,
+            source=self.source,
+            actor=self.actor,
+            note=note,
+            **fields,
+        )
         self.events.append(event)  # type: ignore[arg-type]
         return event
 

@@ -11,7 +11,6 @@ import datetime as dt
 import re
 
 from events.base import Goal, Goals, GroupPlace, LoserOf, Score, Side, TeamSide, WinnerOf
-
 from events.matches import FixtureScheduled, ResultRecorded
 from events.rules import preset
 from events.structure import (
@@ -44,25 +43,32 @@ def to_score(score: ftxt.Score) -> Score:
     return Score(regulation=regulation, after_extra_time=aet, penalties=pens)
 
 
-def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str,
-          actor: str) -> Batch:
+def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str, actor: str) -> Batch:
     """The facts of a parsed Football.TXT file, with the inferences made."""
     batch = Batch(slug=slug or slugify(doc.title), source=source, actor=actor)
     dates = [m.date for m in doc.matches if m.date]
     start = min(dates) if dates else dt.date(doc.year or 2000, 1, 1)
     if not dates:
         batch.warn("the file gives no match dates; structure dated 1 January")
-    batch.add(CompetitionCreated, start, competition=batch.slug, name=doc.title,
-              season=str(doc.year or ""))
+    batch.add(
+        CompetitionCreated,
+        start,
+        competition=batch.slug,
+        name=doc.title,
+        season=str(doc.year or ""),
+    )
 
-    knockout_rounds = [r for r in doc.rounds
-                       if not _GROUP.match(r) and not r.lower().startswith("matchday")]
+    knockout_rounds = [
+        r for r in doc.rounds if not _GROUP.match(r) and not r.lower().startswith("matchday")
+    ]
     grouped: list[tuple[ftxt.Match, str | None]] = []
     for m in doc.matches:
         group = m.group or ftxt.group_of(doc, m.home, m.away)
         if m.group is None and group is not None:
-            batch.warn(f"line {m.line_no}: {m.home} v {m.away} placed in {group}: "
-                       "both teams are in its definition")
+            batch.warn(
+                f"line {m.line_no}: {m.home} v {m.away} placed in {group}: "
+                "both teams are in its definition"
+            )
         grouped.append((m, group))
 
     if doc.groups:
@@ -71,24 +77,35 @@ def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str,
         for group, teams in doc.groups.items():
             for team in teams:
                 batch.add(TeamEntered, start, stage=GROUP_STAGE, team=team)
-            batch.add(GroupDefined, start, stage=GROUP_STAGE, group=group_key(group),
-                      teams=tuple(teams))
+            batch.add(
+                GroupDefined, start, stage=GROUP_STAGE, group=group_key(group), teams=tuple(teams)
+            )
 
     ko_matches = [m for m, g in grouped if g is None]
     if ko_matches:
-        batch.add(StageCreated, start, stage=KNOCKOUT, name="Knockout stage", format="knockout",
-                  rounds=tuple(knockout_rounds),
-                  feeds_from=(GROUP_STAGE,) if doc.groups else ())
+        batch.add(
+            StageCreated,
+            start,
+            stage=KNOCKOUT,
+            name="Knockout stage",
+            format="knockout",
+            rounds=tuple(knockout_rounds),
+            feeds_from=(GROUP_STAGE,) if doc.groups else (),
+        )
         entered: list[str] = []
         for m in ko_matches:
-            for name, placeholder in ((m.home, m.home_is_placeholder),
-                                      (m.away, m.away_is_placeholder)):
+            for name, placeholder in (
+                (m.home, m.home_is_placeholder),
+                (m.away, m.away_is_placeholder),
+            ):
                 if not placeholder and name not in entered:
                     entered.append(name)
                     batch.add(TeamEntered, start, stage=KNOCKOUT, team=name)
         if doc.groups and entered:
-            batch.warn(f"knockout teams entered by name ({len(entered)}); the file does not "
-                       "say which group place each came from")
+            batch.warn(
+                f"knockout teams entered by name ({len(entered)}); the file does not "
+                "say which group place each came from"
+            )
 
     numbers = {m.number: _fixture_id(m, i) for i, (m, _) in enumerate(grouped, start=1) if m.number}
     for i, (m, group) in enumerate(grouped, start=1):
@@ -98,26 +115,48 @@ def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str,
         away = _side(batch, m, m.away, m.away_is_placeholder, numbers)
         if home is None or away is None:
             continue
-        batch.add(FixtureScheduled, start, fixture=fixture, stage=stage,
-                  round=m.round if stage == KNOCKOUT else None,
-                  group=group_key(group) if group is not None else None,
-                  home=home, away=away, kickoff=m.date, venue=m.venue or "")
+        batch.add(
+            FixtureScheduled,
+            start,
+            fixture=fixture,
+            stage=stage,
+            round=m.round if stage == KNOCKOUT else None,
+            group=group_key(group) if group is not None else None,
+            home=home,
+            away=away,
+            kickoff=m.date,
+            venue=m.venue or "",
+        )
         if m.score is None:
             continue
         score = to_score(m.score)
         if not m.score.regulation_known:
-            batch.warn(f"line {m.line_no}: only the score after extra time is given; "
-                       "the 90-minute score is left unknown")
+            batch.warn(
+                f"line {m.line_no}: only the score after extra time is given; "
+                "the 90-minute score is left unknown"
+            )
         final = score.final
         if stage == KNOCKOUT and final.home == final.away and score.penalties is None:
-            batch.warn(f"line {m.line_no}: {m.home} v {m.away} ended {final} and the file does "
-                       "not name who went through: recorded as awaiting a decision")
-        goals = tuple(Goal(side=g.side, player=g.player, minute=g.minute, stoppage=g.stoppage,
-                           penalty=g.penalty, own_goal=g.own_goal)
-                      for g in m.goals if g.side is not None)
+            batch.warn(
+                f"line {m.line_no}: {m.home} v {m.away} ended {final} and the file does "
+                "not name who went through: recorded as awaiting a decision"
+            )
+        goals = tuple(
+            Goal(
+                side=g.side,
+                player=g.player,
+                minute=g.minute,
+                stoppage=g.stoppage,
+                penalty=g.penalty,
+                own_goal=g.own_goal,
+            )
+            for g in m.goals
+            if g.side is not None
+        )
         if len(goals) != len(m.goals):
-            batch.warn(f"line {m.line_no}: scorers left out: the file does not say which side "
-                       "scored")
+            batch.warn(
+                f"line {m.line_no}: scorers left out: the file does not say which side scored"
+            )
             goals = ()
         batch.add(ResultRecorded, m.date or start, fixture=fixture, score=score, scorers=goals)
     return batch
@@ -127,23 +166,24 @@ def _fixture_id(m: ftxt.Match, index: int) -> str:
     return f"m{m.number}" if m.number is not None else f"m-{index}"
 
 
-def _side(batch: Batch, m: ftxt.Match, name: str, placeholder: bool,
-          numbers: dict[int, str]) -> Side | None:
+def _side(
+    batch: Batch, m: ftxt.Match, name: str, placeholder: bool, numbers: dict[int, str]
+) -> Side | None:
     if not placeholder:
         return TeamSide(name)
     for pattern, kind in ((_WINNER, WinnerOf), (_LOSER, LoserOf)):
         found = pattern.match(name)
         if found and int(found.group(1)) in numbers:
-            batch.warn(f"line {m.line_no}: {name!r} read as the {kind.__name__.lower()[:-2]} of "
-                       f"match {found.group(1)}")
+            batch.warn(
+                f"line {m.line_no}: {name!r} read as the {kind.__name__.lower()[:-2]} of "
+                f"match {found.group(1)}"
+            )
             return kind(numbers[int(found.group(1))])
     place = _PLACE.match(name)
     if place:
-        batch.warn(f"line {m.line_no}: {name!r} read as group {place.group(2)}, "
-                   f"place {place.group(1)}")
+        batch.warn(
+            f"line {m.line_no}: {name!r} read as group {place.group(2)}, place {place.group(1)}"
+        )
         return GroupPlace(GROUP_STAGE, place.group(2), int(place.group(1)))
     batch.warn(f"line {m.line_no}: placeholder {name!r} not understood; match skipped")
     return None
-
-
-
