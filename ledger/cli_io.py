@@ -72,6 +72,13 @@ def import_file(ctx: Context, file: Path, rules: str, year: int | None, source: 
             ctx.ledger.catch_up()
     elif looks_like_script(text):
         count = len(run_script(ctx, text, filename=file.name))
+    elif is_wiki_text(text):
+        count = import_batch(
+            ctx,
+            wiki_text_batch(
+                text, filename=file.name, slug=ctx.competition, source=source or file.name
+            ),
+        )
     elif is_football_txt(text):
         count = import_batch(
             ctx,
@@ -171,3 +178,26 @@ def import_batch(ctx: Context, batch: Batch) -> int:
     ctx.competition = batch.slug
     recorded = ctx.ledger.submit(batch.slug, lambda _: batch.events)
     return len(recorded)
+
+
+def is_wiki_text(text: str) -> bool:
+    first = next((line for line in text.splitlines() if line.strip()), "").strip()
+    return first.startswith("=") and first.endswith("=") and len(first) > 2
+
+
+def wiki_text_batch(text: str, *, filename: str, slug: str | None, source: str) -> Batch:
+    import os
+
+    from ledger.importers import wikitext
+    from ledger.importers.wikitext_import import build
+
+    try:
+        doc = wikitext.parse(text, filename=filename)
+    except wikitext.WikiTextError as exc:
+        raise InvalidInput(str(exc)) from exc
+    return build(
+        doc,
+        slug=slug,
+        source=source,
+        actor=os.environ.get("LEDGER_ACTOR") or os.environ.get("USER") or "import",
+    )
