@@ -8,6 +8,7 @@ stream position, the time the ledger recorded it and the previous event's hash;
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -21,6 +22,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import (
     IntegrityError,
     Mapper,
+    PersistenceError,
     StoredEvent,
     Transcoder,
 )
@@ -139,9 +141,12 @@ def _env_for(url: str) -> dict[str, str]:
             "POSTGRES_CONNECT_TIMEOUT": "5",
             "POSTGRES_POOL_SIZE": "2",
         }
-        schema = parse_qs(parsed.query).get("schema")
-        if schema:
-            env["POSTGRES_SCHEMA"] = schema[0]
+        query = parse_qs(parsed.query)
+        if query.get("schema"):
+            env["POSTGRES_SCHEMA"] = query["schema"][0]
+        # A clerk's role may only read and insert: it must not try to create tables.
+        if query.get("create", ["yes"])[0].lower() in ("no", "false", "0"):
+            env["CREATE_TABLE"] = "false"
     else:
         path = parsed.path if parsed.scheme == "sqlite" else url
         env = {
@@ -152,6 +157,26 @@ def _env_for(url: str) -> dict[str, str]:
         }
     env["MAPPER_TOPIC"] = mapper
     return env
+
+
+@contextlib.contextmanager
+def _database_errors(url: str) -> Iterator[None]:
+    """A refused or unreachable database is one sentence, not a traceback."""
+    try:
+        yield
+    except IntegrityError:
+        raise
+    except PersistenceError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StoreUnavailable(f"the database at {_safe(url)} refused: {first}") from exc
+
+
+def _safe(url: str) -> str:
+    """The URL without its password."""
+    parsed = urlparse(url)
+    if parsed.password:
+        return url.replace(f":{parsed.password}@", ":***@")
+    return url
 
 
 class EventStore:
@@ -165,7 +190,8 @@ class EventStore:
         try:
             self.app = LedgerApplication(env=_env_for(url))
         except Exception as exc:  # the library raises driver-specific errors
-            raise StoreUnavailable(f"cannot open the ledger at {url}: {exc}") from exc
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreUnavailable(f"cannot open the ledger at {_safe(url)}: {first}") from exc
 
     def close(self) -> None:
         self.app.close()
@@ -179,7 +205,8 @@ class EventStore:
     # -- reading -------------------------------------------------------------
 
     def read_stream(self, stream: str) -> list[Recorded]:
-        rows = self.app.recorder.select_events(stream_id(stream))
+        with _database_errors(self.url):
+            rows = self.app.recorder.select_events(stream_id(stream))
         return [recorded_from_state(0, row.state) for row in rows]
 
     def read_all(self, *, after: int = 0, batch: int = 2000) -> Iterator[Recorded]:
@@ -189,9 +216,10 @@ class EventStore:
     def read_raw(self, *, after: int = 0, batch: int = 2000) -> Iterator[tuple[int, bytes]]:
         last = after
         while True:
-            page = self.app.recorder.select_notifications(
-                start=last, limit=batch, inclusive_of_start=False
-            )
+            with _database_errors(self.url):
+                page = self.app.recorder.select_notifications(
+                    start=last, limit=batch, inclusive_of_start=False
+                )
             if not page:
                 return
             for n in page:
@@ -200,6 +228,8 @@ class EventStore:
 
     def rows(self) -> list[StoredRow]:
         """Every row with its raw columns, in ledger order (for `verify`)."""
+        with _database_errors(self.url):
+            notifications = self.app.recorder.select_notifications(start=None, limit=10**9)
         return [
             StoredRow(
                 position=n.id,
@@ -208,25 +238,31 @@ class EventStore:
                 topic=n.topic,
                 state=n.state,
             )
-            for n in self.app.recorder.select_notifications(start=None, limit=10**9)
+            for n in notifications
         ]
 
     def heads(self) -> list[tuple[str, int, str]]:
         """The seal written beside every event: (stream id, version, hash)."""
         recorder = self.app.recorder
         assert isinstance(recorder, (SQLiteLedgerRecorder, PostgresLedgerRecorder))
-        return recorder.select_heads()
+        with _database_errors(self.url):
+            return recorder.select_heads()
 
     def max_position(self) -> int:
-        return self.app.recorder.max_notification_id() or 0
+        with _database_errors(self.url):
+            return self.app.recorder.max_notification_id() or 0
 
     def streams(self) -> list[str]:
-        """Every stream's name, in the order the streams were started."""
-        names: list[str] = []
-        for rec in self.read_all():
-            if rec.version == 1:
-                names.append(rec.stream)
-        return names
+        """Every competition's name, in the order they were created.
+
+        Reads only the creation events (the topic column holds the event type),
+        so naming the competitions does not cost a scan of the whole ledger.
+        """
+        with _database_errors(self.url):
+            created = self.app.recorder.select_notifications(
+                start=None, limit=10**6, topics=["competition_created"]
+            )
+        return [recorded_from_state(n.id, n.state).stream for n in created]
 
     # -- writing -------------------------------------------------------------
 
@@ -271,7 +307,8 @@ class EventStore:
             )
             prev = digest
         try:
-            recordings = self.app.save(*pending)
+            with _database_errors(self.url):
+                recordings = self.app.save(*pending)
         except IntegrityError as exc:
             raise ConcurrentAppend(
                 f"another clerk appended to {stream!r} at the same time; nothing was written"
@@ -284,7 +321,8 @@ class EventStore:
     def save_pending(self, pending: Sequence[Pending]) -> None:
         """Store already-sealed envelopes verbatim, all in one transaction."""
         try:
-            self.app.save(*pending)
+            with _database_errors(self.url):
+                self.app.save(*pending)
         except IntegrityError as exc:
             raise ConcurrentAppend(
                 "the ledger changed while importing; nothing was written"
