@@ -233,4 +233,11 @@ def main() -> None:
 
 
 # Registered last: these modules add their commands to `cli` when imported.
-from ledger import cli_audit, cli_io, cli_read, cli_write  # noqa: E402, F401
+from ledger import (  # noqa: E402, F401
+    cli_audit,
+    cli_io,
+    cli_matches,
+    cli_qualification,
+    cli_read,
+    cli_structure,
+)

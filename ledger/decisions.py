@@ -196,6 +196,11 @@ def _result(state: CompetitionState, e: ResultRecorded) -> None:
 def _superseded(state: CompetitionState, fx: FixtureState, supersedes: str, on: dt.date) -> None:
     if supersedes not in state.events:
         raise NotFound(f"no event {supersedes!r} to supersede")
+    if fx.forfeit is not None:
+        raise LedgerError(
+            f"{fx.fixture} was decided by forfeit (event {fx.forfeit.event_id}); "
+            "its result can no longer be corrected or voided"
+        )
     if fx.result is None or fx.result.event_id != supersedes:
         current = fx.result.event_id if fx.result is not None else "none"
         raise LedgerError(
