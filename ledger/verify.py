@@ -80,7 +80,8 @@ def verify(store: EventStore) -> Report:
         digests[(row.originator_id, row.originator_version)] = digest
         if problem is not None:
             problems.append(Problem(row.position, stream, version, problem))
-        names.setdefault(row.originator_id, stream)
+        if problem is None:  # only an intact row can be trusted to name its stream
+            names.setdefault(row.originator_id, stream)
         by_stream[row.originator_id].append((row, stream, digest, prev))
 
     for items in by_stream.values():
@@ -153,5 +154,7 @@ def verify(store: EventStore) -> Report:
                 )
             )
 
+    # Name streams by their competition, learnt from the intact rows of the stream.
+    problems = [msgspec.structs.replace(p, stream=names.get(p.stream, p.stream)) for p in problems]
     problems.sort(key=lambda p: (p.position == 0, p.position, p.version))
     return Report(checked=len(rows), streams=len(by_stream), problems=problems)
