@@ -164,7 +164,7 @@ def read_options(fn: F) -> F:
 
 
 class LedgerGroup(click.Group):
-    """Turns every LedgerError into `Error: ...` on stderr and exit status 1."""
+    """Every refusal is one line on stderr: `Error: ...`, exit status 1 (2 for usage)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -172,6 +172,30 @@ class LedgerGroup(click.Group):
         except LedgerError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        *,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            # Click would print the usage block and a hint: keep it to one line.
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Error: aborted", err=True)
+            sys.exit(1)
+        except LedgerError as exc:  # raised while opening the store
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 @click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -225,11 +249,7 @@ def emit_json(data: Any) -> None:
 
 
 def main() -> None:
-    try:
-        cli.main(prog_name="ledger")
-    except LedgerError as exc:  # raised while opening the store
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+    cli.main(prog_name="ledger")
 
 
 # Registered last: these modules add their commands to `cli` when imported.

@@ -39,10 +39,11 @@ from ledger.cli_write import (
     to_score,
 )
 from ledger.decisions import group_of, match_fixture, new_fixture_id, stage_participants
-from ledger.errors import InvalidInput, NotFound
+from ledger.errors import Duplicate, InvalidInput, NotFound
 from ledger.lookup import find_fixture, find_stage, find_team
 from ledger.service import Meta
 from projections.model import CompetitionState
+from projections.resolve import Resolver
 
 # --- fixtures and results ---------------------------------------------------
 
@@ -250,7 +251,7 @@ def _side_of(team: str, home: str, away: str, item: str) -> Literal["home", "awa
 @click.option("--round", "round_name", default=None, help="Round (knockout stages).")
 @click.option("--fixture", default=None, help="Fixture id, when not found by the teams.")
 @click.option("--aet", default=None, help="Score after extra time, e.g. 2-2.")
-@click.option("--pens", default=None, help="Shoot-out score, e.g. 4-3.")
+@click.option("--pens", default=None, help="Shoot-out score, home-away, e.g. 4-3.")
 @click.option(
     "--scorer",
     "scorers",
@@ -370,13 +371,19 @@ def propose_result(
                     stage=slug,
                     round=round_name,
                     group=group_of(state, slug, home_team, away_team),
-                    home=TeamSide(home),
-                    away=TeamSide(away),
+                    home=TeamSide(home_team),
+                    away=TeamSide(away_team),
                     kickoff=on,
                 )
             )
     existing = state.fixtures.get(fx_id)
     if existing is not None and existing.result is not None and existing.result.score == score:
+        if scorers and scorers != existing.result.scorers:
+            rid = existing.result.event_id
+            raise Duplicate(
+                f"{fx_id} is already recorded as {score} with other scorers; to add or change "
+                f"them use `ledger correct {rid} ... --scorer ...`"
+            )
         return []  # the same result told again
     events.append(
         make(
@@ -396,6 +403,14 @@ def propose_result(
 @click.argument("event_id")
 @click.argument("result")
 @click.option("--reason", required=True)
+@click.option(
+    "--scorer",
+    "scorers",
+    multiple=True,
+    metavar="TEAM: NAME MIN'",
+    help="Scorers of one team; without it the recorded scorers are kept.",
+)
+@click.option("--minutes", type=int, default=None, help="Match length when shortened.")
 @fact_options()
 @pass_context
 def correct(
@@ -403,31 +418,47 @@ def correct(
     event_id: str,
     result: str,
     reason: str,
+    scorers: tuple[str, ...],
+    minutes: int | None,
     on: dt.date,
     source: str,
     actor: str,
     note: str,
 ) -> None:
-    """Correct an earlier result by its event id. RESULT is "Home 2-1 Away" or a score.
+    """Correct an earlier result by its event id (the short id `ledger log` prints
+    will do). RESULT is "Home 2-1 Away", home team first, or just a score.
 
-    Example: ledger correct 3f2a... "Temecula FC 2-4 FC Force" --reason "referee report"
+    Example: ledger correct 3f2a9c01 "Temecula FC 2-4 FC Force" --reason "referee report"
     """
     meta = meta_of(source, actor, note)
 
     def build(state: CompetitionState) -> list[Event]:
-        fx = _fixture_of_result(state, event_id)
+        full_id, fixture = _result_event(state, event_id)
         try:
-            score = to_score(scoreline.parse_result_line(result).score)
+            line = scoreline.parse_result_line(result)
         except ValueError:
             score = parse_score_text(result)
+        else:
+            _same_sides(state, fixture, line.home, line.away)
+            score = to_score(line.score)
+        old = state.fixtures[fixture].result
+        outcome = Resolver(state).outcome(fixture)
+        goals = (
+            _scorers(scorers, outcome.home or "home", outcome.away or "away")
+            if scorers
+            else (old.scorers if old is not None else ())
+        )
+        length = minutes if minutes is not None else (old.match_minutes if old else None)
         return [
             make(
                 ResultCorrected,
                 meta,
                 on,
-                supersedes=event_id,
-                fixture=fx,
+                supersedes=full_id,
+                fixture=fixture,
                 score=score,
+                scorers=goals,
+                match_minutes=length,
                 reason=reason,
             )
         ]
@@ -435,15 +466,28 @@ def correct(
     submit_one(ctx, build)
 
 
-def _fixture_of_result(state: CompetitionState, event_id: str) -> str:
+def _result_event(state: CompetitionState, event_id: str) -> tuple[str, str]:
+    """(full event id, fixture) of a result named by its id or the short id `log` prints."""
     event = state.events.get(event_id)
-    if event is None:
-        matches = [e for e in state.events if e.startswith(event_id)] if len(event_id) >= 6 else []
+    if event is None and len(event_id) >= 6:
+        matches = [e for e in state.events if e.startswith(event_id)]
         if len(matches) == 1:
             event = state.events[matches[0]]
     if not isinstance(event, (ResultRecorded, ResultCorrected)):
         raise NotFound(f"no result event {event_id!r} to supersede (see `ledger log`)")
-    return event.fixture
+    return event.event_id, event.fixture
+
+
+def _same_sides(state: CompetitionState, fixture: str, home: str, away: str) -> None:
+    """A corrected "Home 2-1 Away" must name the fixture's teams, home team first."""
+    outcome = Resolver(state).outcome(fixture)
+    sides = [t for t in (outcome.home, outcome.away) if t is not None]
+    typed = (find_team(state, home, within=sides), find_team(state, away, within=sides))
+    if typed != (outcome.home, outcome.away):
+        raise InvalidInput(
+            f"{fixture} is {outcome.home} v {outcome.away}: type the correction with "
+            "the home team first"
+        )
 
 
 @cli.command("void")
@@ -466,8 +510,8 @@ def void(
                 ResultVoided,
                 meta,
                 on,
-                supersedes=event_id,
-                fixture=_fixture_of_result(state, event_id),
+                supersedes=_result_event(state, event_id)[0],
+                fixture=_result_event(state, event_id)[1],
                 reason=reason,
             )
         ],
@@ -521,7 +565,9 @@ def forfeit(
 @click.argument("fixture")
 @click.argument("team")
 @click.option("--method", type=click.Choice(["shootout", "decision", "unknown"]), required=True)
-@click.option("--shootout", "shootout_text", default=None, help="Shoot-out score, e.g. 4-3.")
+@click.option(
+    "--shootout", "shootout_text", default=None, help="Shoot-out score, home-away, e.g. 4-3."
+)
 @click.option("--detail", default="", help="How it was decided, if the source says.")
 @fact_options()
 @pass_context

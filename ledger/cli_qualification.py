@@ -103,7 +103,10 @@ def slot(
 
 @cli.group("berth")
 def berth() -> None:
-    """Confirm, change, decline or reallocate berths."""
+    """Confirm, change, decline or reallocate berths.
+
+    Example: ledger berth confirm usasa --berths 8 --source "U.S. Soccer announcement"
+    """
 
 
 @berth.command("confirm")

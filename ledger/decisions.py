@@ -12,7 +12,17 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from events.base import Goals, GroupPlace, LoserOf, Score, Side, StageWinner, TeamSide, WinnerOf
+from events.base import (
+    Goal,
+    Goals,
+    GroupPlace,
+    LoserOf,
+    Score,
+    Side,
+    StageWinner,
+    TeamSide,
+    WinnerOf,
+)
 from events.catalogue import Event
 from events.matches import (
     AdvancementDecided,
@@ -175,9 +185,18 @@ def _fixture_scheduled(state: CompetitionState, e: FixtureScheduled) -> None:
     _check_side(state, e.stage, e.away)
 
 
+def _check_scorers(score: Score, scorers: tuple[Goal, ...]) -> None:
+    final = score.final
+    for side, goals in (("home", final.home), ("away", final.away)):
+        listed = sum(1 for g in scorers if g.side == side)
+        if listed > goals:
+            raise InvalidInput(f"{listed} scorers listed for the {side} side, which scored {goals}")
+
+
 def _result(state: CompetitionState, e: ResultRecorded) -> None:
     fx = _fixture(state, e.fixture, e.occurred_on)
     check_score(e.score)
+    _check_scorers(e.score, e.scorers)
     if fx.result is not None:
         raise Duplicate(
             f"{e.fixture} already has a result ({fx.result.score}, event {fx.result.event_id}); "
@@ -214,6 +233,7 @@ def _corrected(state: CompetitionState, e: ResultCorrected) -> None:
     fx = _fixture(state, e.fixture, e.occurred_on)
     _superseded(state, fx, e.supersedes, e.occurred_on)
     check_score(e.score)
+    _check_scorers(e.score, e.scorers)
     if not e.reason.strip():
         raise InvalidInput("a correction needs a reason")
     old = fx.result
@@ -261,6 +281,16 @@ def _advancement(state: CompetitionState, e: AdvancementDecided) -> None:
         if e.shootout is None:
             raise InvalidInput("a shoot-out decision needs the shoot-out score")
         _check_goals(e.shootout, "a shoot-out score")
+        # The shoot-out score is home-away, like every score in the ledger.
+        resolver = Resolver(state)
+        outcome = resolver.outcome(fx.fixture)
+        won_home = e.shootout.home > e.shootout.away
+        team = find_team(state, e.team, within=_sides(state, fx))
+        if e.shootout.home == e.shootout.away or won_home != (team == outcome.home):
+            raise InvalidInput(
+                f"shoot-out {e.shootout} (home-away: {outcome.home} v {outcome.away}) "
+                f"does not make {team} the winner"
+            )
 
 
 def _cards(state: CompetitionState, e: CardsRecorded) -> None:
@@ -378,6 +408,9 @@ def _rules(state: CompetitionState, e: RuleSetDeclared) -> None:
     _stage(state, e.stage)
     if not e.rules.tiebreaks:
         raise InvalidInput("a rule set needs at least one tiebreak step (e.g. points)")
+    lengths = [e.rules.match_minutes, *e.rules.round_minutes.values()]
+    if any(not 1 <= minutes <= 150 for minutes in lengths):
+        raise InvalidInput(f"a match lasts between 1 and 150 minutes, not {min(lengths)}")
 
 
 def _rescheduled(state: CompetitionState, e: FixtureRescheduled | FixtureCancelled) -> None:

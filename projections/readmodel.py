@@ -10,15 +10,22 @@ rm_standings, rm_bracket, rm_qualifiers, rm_position.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
 import msgspec
 import sqlite_utils
 
 from events.catalogue import Recorded, tag_of
 from projections.model import fold
-from projections.qualifiers import qualifiers
-from projections.views import bracket_matches, stage_rows, table_rows
+from projections.qualifiers import QualifierEntry, qualifiers
+from projections.views import (
+    BracketMatch,
+    StageRow,
+    TableRow,
+    bracket_matches,
+    stage_rows,
+    table_rows,
+)
 
 TABLES = ("rm_events", "rm_stages", "rm_standings", "rm_bracket", "rm_qualifiers", "rm_position")
 _PKS: dict[str, tuple[str, ...]] = {
@@ -78,7 +85,33 @@ def _event_row(rec: Recorded) -> dict[str, Any]:
     }
 
 
+def _column_type(annotation: Any) -> type:
+    """SQLite column type of a row field: integers stay integers even when the
+    first row holds None (sqlite-utils would otherwise guess TEXT from it)."""
+    kinds = set(get_args(annotation)) or {annotation}
+    kinds.discard(type(None))
+    if kinds <= {int, bool}:
+        return int
+    return str
+
+
+def _columns(row_type: type, extra: dict[str, type]) -> dict[str, type]:
+    hints = get_type_hints(row_type)
+    return {**extra, **{name: _column_type(hint) for name, hint in hints.items()}}
+
+
+_ROW_TYPES: dict[str, tuple[type, dict[str, type]]] = {
+    "rm_stages": (StageRow, {"competition": str}),
+    "rm_standings": (TableRow, {"competition": str}),
+    "rm_bracket": (BracketMatch, {"competition": str, "key": str}),
+    "rm_qualifiers": (QualifierEntry, {"competition": str, "entry": int}),
+}
+
+
 def _ensure_tables(db: sqlite_utils.Database) -> None:
+    for table, (row_type, extra) in _ROW_TYPES.items():
+        if not db.table(table).exists():
+            db.table(table).create(_columns(row_type, extra), pk=_PKS[table])
     if not db["rm_position"].exists():
         db.table("rm_position").create({"reader": str, "position": int}, pk="reader")
     if not db["rm_events"].exists():
@@ -119,10 +152,9 @@ def catch_up(
         for stream in changed:
             rows = competition_rows(read_stream(stream))
             for table, items in rows.items():
-                if db[table].exists():
-                    db.table(table).delete_where("competition = ?", [stream])
+                db.table(table).delete_where("competition = ?", [stream])
                 if items:
-                    db.table(table).insert_all(items, pk=_PKS[table], alter=True)
+                    db.table(table).insert_all(items, pk=_PKS[table])
         db.table("rm_position").upsert(
             {"reader": READER, "position": new[-1].position}, pk="reader"
         )

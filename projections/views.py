@@ -10,7 +10,7 @@ import datetime as dt
 
 import msgspec
 
-from events.base import Goals
+from events.base import Goals, Score
 from projections.model import CompetitionState, FixtureState, StageState
 from projections.resolve import Resolver
 from projections.standings import StandingRow
@@ -209,7 +209,7 @@ def bracket_match(state: CompetitionState, resolver: Resolver, fx: FixtureState)
         score=str(score) if score is not None else None,
         regulation=score.regulation if score else None,
         after_extra_time=score.after_extra_time if score else None,
-        penalties=score.penalties if score else None,
+        penalties=_penalties(fx, score),
         winner=outcome.winner,
         status=outcome.status,
         how=outcome.how,
@@ -217,3 +217,11 @@ def bracket_match(state: CompetitionState, resolver: Resolver, fx: FixtureState)
         match_minutes=minutes,
         events=list(fx.facts),
     )
+
+
+def _penalties(fx: FixtureState, score: Score | None) -> Goals | None:
+    """The shoot-out, whether typed with the score or recorded as the advancement."""
+    if score is not None and score.penalties is not None:
+        return score.penalties
+    adv = fx.advancement
+    return adv.shootout if adv is not None and adv.method == "shootout" else None
