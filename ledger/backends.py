@@ -91,25 +91,31 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
             ).format()
         )
         for table in (self.events_table_name, self.heads_table):
-            self.sql_create_statements.append(
-                SQL(
-                    "DO $$ BEGIN "
-                    "IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = {name} "
-                    "AND tgrelid = {qualified}::regclass) THEN "
-                    "CREATE TRIGGER {trigger} BEFORE UPDATE OR DELETE ON {schema}.{table} "
-                    "FOR EACH ROW EXECUTE FUNCTION ledger_append_only(); "
-                    "CREATE TRIGGER {trigger_t} BEFORE TRUNCATE ON {schema}.{table} "
-                    "FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only(); "
-                    "END IF; END $$"
-                ).format(
-                    name=f"{table}_append_only",
-                    qualified=f"{self.datastore.schema}.{table}",
-                    trigger=Identifier(f"{table}_append_only"),
-                    trigger_t=Identifier(f"{table}_no_truncate"),
-                    schema=schema,
-                    table=Identifier(table),
+            # Each trigger is checked and created on its own, so a ledger whose
+            # attacker dropped one of them still opens and can be verified.
+            for name, timing in (
+                (
+                    f"{table}_append_only",
+                    "BEFORE UPDATE OR DELETE ON {schema}.{table} FOR EACH ROW",
+                ),
+                (f"{table}_no_truncate", "BEFORE TRUNCATE ON {schema}.{table} FOR EACH STATEMENT"),
+            ):
+                self.sql_create_statements.append(
+                    SQL(
+                        "DO $$ BEGIN "
+                        "IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = {name} "
+                        "AND tgrelid = {qualified}::regclass) THEN "
+                        "CREATE TRIGGER {trigger} " + timing + " "
+                        "EXECUTE FUNCTION ledger_append_only(); "
+                        "END IF; END $$"
+                    ).format(
+                        name=name,
+                        qualified=f"{self.datastore.schema}.{table}",
+                        trigger=Identifier(name),
+                        schema=schema,
+                        table=Identifier(table),
+                    )
                 )
-            )
 
     def select_heads(self) -> list[tuple[str, int, str]]:
         statement = SQL("SELECT stream_id, version, hash FROM {schema}.{heads}").format(

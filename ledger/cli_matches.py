@@ -36,10 +36,10 @@ from ledger.cli_write import (
     parse_score_text,
     parse_side,
     submit_one,
-    to_score,
 )
 from ledger.decisions import group_of, match_fixture, new_fixture_id, stage_participants
 from ledger.errors import Duplicate, InvalidInput, NotFound
+from ledger.importers.common import to_score
 from ledger.lookup import find_fixture, find_stage, find_team
 from ledger.service import Meta
 from projections.model import CompetitionState

@@ -23,18 +23,10 @@ from events.catalogue import Event, Recorded, tag_of
 from ledger import scoreline
 from ledger.cli import Context
 from ledger.errors import InvalidInput
+from ledger.importers.common import to_score
 from ledger.lookup import find_fixture, find_stage, find_team
 from ledger.service import Meta, new_id
 from projections.model import CompetitionState
-
-
-def to_score(parsed: scoreline.Score) -> Score:
-    """The clerk's score as the ledger keeps it (regulation, a.e.t., shoot-out apart)."""
-    aet = Goals(*parsed.after_extra_time) if parsed.after_extra_time else None
-    pens = Goals(*parsed.penalties) if parsed.penalties else None
-    regulation_known = getattr(parsed, "regulation_known", True)
-    regulation = Goals(parsed.home, parsed.away) if regulation_known else None
-    return Score(regulation=regulation, after_extra_time=aet, penalties=pens)
 
 
 def parse_score_text(text: str) -> Score:

@@ -7,9 +7,9 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from events.base import Fact
+from events.base import Fact, Goals, Score
 from events.catalogue import Event
 
 F = TypeVar("F", bound=Fact)
@@ -43,3 +43,27 @@ class Batch:
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+
+class TypedScore(Protocol):
+    """A score as a parser read it (score line, Football.TXT, wiki text)."""
+
+    @property
+    def home(self) -> int: ...
+    @property
+    def away(self) -> int: ...
+    @property
+    def after_extra_time(self) -> tuple[int, int] | None: ...
+    @property
+    def penalties(self) -> tuple[int, int] | None: ...
+    @property
+    def regulation_known(self) -> bool: ...
+
+
+def to_score(typed: TypedScore) -> Score:
+    """The score as the ledger keeps it: regulation, extra time and shoot-out apart,
+    with an unknown regulation score left unknown."""
+    regulation = Goals(typed.home, typed.away) if typed.regulation_known else None
+    aet = Goals(*typed.after_extra_time) if typed.after_extra_time else None
+    pens = Goals(*typed.penalties) if typed.penalties else None
+    return Score(regulation=regulation, after_extra_time=aet, penalties=pens)

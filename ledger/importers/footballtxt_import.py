@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from events.base import Goal, Goals, GroupPlace, LoserOf, Score, Side, TeamSide, WinnerOf
+from events.base import Goal, GroupPlace, LoserOf, Side, TeamSide, WinnerOf
 from events.matches import FixtureScheduled, ResultRecorded
 from events.rules import preset
 from events.structure import (
@@ -21,7 +21,7 @@ from events.structure import (
     TeamEntered,
 )
 from ledger.importers import footballtxt as ftxt
-from ledger.importers.common import Batch, slugify
+from ledger.importers.common import Batch, slugify, to_score
 
 GROUP_STAGE = "groups"
 KNOCKOUT = "knockout"
@@ -34,13 +34,6 @@ _PLACE = re.compile(r"^([1-9])([A-Z])$")
 def group_key(heading: str) -> str:
     match = _GROUP.match(heading.strip())
     return match.group(1) if match else heading.strip()
-
-
-def to_score(score: ftxt.Score) -> Score:
-    regulation = Goals(score.home, score.away) if score.regulation_known else None
-    aet = Goals(*score.after_extra_time) if score.after_extra_time else None
-    pens = Goals(*score.penalties) if score.penalties else None
-    return Score(regulation=regulation, after_extra_time=aet, penalties=pens)
 
 
 def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str, actor: str) -> Batch:

@@ -38,7 +38,6 @@ import msgspec
 from events.base import (
     Fact,
     Goal,
-    Goals,
     GroupPlace,
     Score,
     Side,
@@ -61,9 +60,8 @@ from events.structure import (
     TeamAliasRecorded,
     TeamEntered,
 )
-from ledger.importers.common import Batch, slugify
+from ledger.importers.common import Batch, slugify, to_score
 from ledger.importers.wikitext import Document, MatchEntry, Section, Table
-from ledger.scoreline import Score as TypedScore
 from projections.standings import MatchLine, rank
 
 F = TypeVar("F", bound=Fact)
@@ -178,7 +176,7 @@ class _Match:
 
     @property
     def score(self) -> Score:
-        return _score(self.entry.result.score)
+        return to_score(self.entry.result.score)
 
 
 @dataclass
@@ -889,18 +887,6 @@ class _Importer:
 
 
 # --- pure helpers -------------------------------------------------------------------------
-
-
-def _score(typed: TypedScore) -> Score:
-    """The score as the ledger keeps it: regulation, extra time and shoot-out apart.
-
-    (The same as `ledger.cli_write.to_score`, which an importer cannot import without
-    an import cycle through the CLI modules.)
-    """
-    regulation = Goals(typed.home, typed.away) if typed.regulation_known else None
-    aet = Goals(*typed.after_extra_time) if typed.after_extra_time else None
-    pens = Goals(*typed.penalties) if typed.penalties else None
-    return Score(regulation=regulation, after_extra_time=aet, penalties=pens)
 
 
 def _aliases(matches: Sequence[MatchEntry]) -> dict[str, str]:
