@@ -52,6 +52,10 @@ class ResultRecorded(Fact, frozen=True, kw_only=True, tag="result_recorded"):
     score: Score
     scorers: tuple[Goal, ...] = ()
     match_minutes: int | None = None  # when it differs from the stage rule
+    # The home and away teams the result was given for. If a correction upstream
+    # later puts other teams in the fixture's slots, the result no longer counts
+    # for anyone until it is corrected or voided.
+    teams: tuple[str, str] | None = None
 
 
 class ResultCorrected(Fact, frozen=True, kw_only=True, tag="result_corrected"):
@@ -63,6 +67,7 @@ class ResultCorrected(Fact, frozen=True, kw_only=True, tag="result_corrected"):
     scorers: tuple[Goal, ...] = ()
     match_minutes: int | None = None
     reason: str
+    teams: tuple[str, str] | None = None
 
 
 class ResultVoided(Fact, frozen=True, kw_only=True, tag="result_voided"):

@@ -394,6 +394,7 @@ def propose_result(
             score=score,
             scorers=scorers,
             match_minutes=minutes,
+            teams=(home_team, away_team),
         )
     )
     return events
@@ -460,6 +461,9 @@ def correct(
                 scorers=goals,
                 match_minutes=length,
                 reason=reason,
+                teams=(outcome.home, outcome.away)
+                if outcome.home is not None and outcome.away is not None
+                else None,
             )
         ]
 

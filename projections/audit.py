@@ -387,7 +387,7 @@ def _status(
         return (
             status,
             [f"{entry.path_name}: {o}" for o in entry.open],
-            _entry_events(state, resolver, entry),
+            entry_evidence(state, resolver, entry),
         )
     hoping = [e for e in entries if e.team is None and team in e.candidates]
     if hoping:
@@ -395,7 +395,7 @@ def _status(
         return (
             "pending",
             [f"{entry.path_name}: {o}" for o in entry.open],
-            _entry_events(state, resolver, entry),
+            entry_evidence(state, resolver, entry),
         )
     losses = [
         fx
@@ -460,7 +460,7 @@ def _out_of_group(
     return None
 
 
-def _entry_events(state: CompetitionState, resolver: Resolver, entry: QualifierEntry) -> list[str]:
+def entry_evidence(state: CompetitionState, resolver: Resolver, entry: QualifierEntry) -> list[str]:
     events = list(entry.events)
     path = state.paths[entry.path]
     for slot in path.slots:

@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from events.catalogue import Recorded
-from projections.audit import evidence, group_evidence
+from projections.audit import entry_evidence, evidence, group_evidence
 from projections.model import CompetitionState, fold
 from projections.qualifiers import qualifiers
 from projections.resolve import Resolver
@@ -51,7 +51,10 @@ def _rows(state: CompetitionState) -> dict[tuple[str, str], tuple[dict[str, Any]
     _, entries = qualifiers(state)
     for entry in entries:
         who = entry.slot or entry.team or "?"
-        out[("qualifier", f"{entry.path}/{who}")] = (_plain(entry), list(entry.events))
+        out[("qualifier", f"{entry.path}/{who}")] = (
+            _plain(entry),
+            entry_evidence(state, resolver, entry),
+        )
     return out
 
 

@@ -145,6 +145,21 @@ class Resolver:
         score = fx.result.score
         final = score.final
         rid = fx.result.event_id
+        pinned = fx.result.teams
+        if pinned is not None:
+            named = (self.state.canonical(pinned[0]), self.state.canonical(pinned[1]))
+            if named != (home, away):
+                return Outcome(
+                    "disputed",
+                    home,
+                    away,
+                    None,
+                    None,
+                    rid,
+                    f"recorded as {named[0]} v {named[1]}, but the slots now hold "
+                    f"{home or '(undecided)'} v {away or '(undecided)'} after a "
+                    "correction: correct or void this result",
+                )
         if final.home != final.away:
             winner = home if final.home > final.away else away
             aet = " after extra time" if score.after_extra_time else ""

@@ -473,17 +473,22 @@ def test_correcting_a_first_round_result_after_later_rounds_flows_everywhere(
         "Spartans Futbol Club",
         correction,
     )
-    # The winner:vc-r1-1 slot of vc-sf-2 now holds Spartans Futbol Club, the away side,
-    # who therefore hold the 1-2 away win there and the final's away place.
+    # The winner:vc-r1-1 slot of vc-sf-2 now holds Spartans Futbol Club. The semi-final
+    # was recorded as Northgate Rovers v FC Tacoma 253, so it no longer counts for
+    # anyone: the ledger never hands a result to a team that did not play it.
     sf2 = match(data, "vc-sf-2")
     assert (sf2["away"], sf2["away_team"]) == ("Spartans Futbol Club", "Spartans Futbol Club")
+    assert (sf2["status"], sf2["winner"]) == ("disputed", None)
+    assert "recorded as Northgate Rovers v FC Tacoma 253" in sf2["how"]
+    # Everything downstream of the disputed semi-final is undecided again.
     final = match(data, "vc-final")
-    assert final["away_team"] == "Spartans Futbol Club"
-    assert final["winner"] == "Spartans Futbol Club"
-    assert data["champion"] == "Spartans Futbol Club"
-    assert stage_row(sqlite_cli, "vc")["winner"] == "Spartans Futbol Club"
+    assert final["away_team"] is None
+    assert (final["status"], final["winner"]) == ("disputed", None)
+    assert data["champion"] is None
+    assert stage_row(sqlite_cli, "vc")["winner"] is None
     entry = qualifier(sqlite_cli, "amateur")
-    assert (entry["team"], entry["status"]) == ("Spartans Futbol Club", "confirmed")
+    assert (entry["team"], entry["status"]) == (None, "pending")
+    assert "Spartans Futbol Club" in entry["candidates"]
     # Read as of the day before the correction, the original result still stands.
     assert bracket(sqlite_cli, "vc", "--as-of 2025-02-24")["champion"] == "FC Tacoma 253"
 

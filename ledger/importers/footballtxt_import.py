@@ -151,7 +151,15 @@ def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str, acto
                 f"line {m.line_no}: scorers left out: the file does not say which side scored"
             )
             goals = ()
-        batch.add(ResultRecorded, m.date or start, fixture=fixture, score=score, scorers=goals)
+        named = None if m.home_is_placeholder or m.away_is_placeholder else (m.home, m.away)
+        batch.add(
+            ResultRecorded,
+            m.date or start,
+            fixture=fixture,
+            score=score,
+            scorers=goals,
+            teams=named,
+        )
     return batch
 
 

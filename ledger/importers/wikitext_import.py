@@ -844,6 +844,7 @@ class _Importer:
                 fixture=m.fixture,
                 score=m.score,
                 scorers=self.goals(entry),
+                teams=(entry.result.home, entry.result.away),
             )
             advance = self.advances.get(m.order)
             if advance is not None and stage.format == "knockout":
