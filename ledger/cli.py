@@ -187,7 +187,7 @@ class LedgerGroup(click.Group):
             code = super().main(args, prog_name, standalone_mode=False, **extra)
         except click.ClickException as exc:
             # Click would print the usage block and a hint: keep it to one line.
-            click.echo(f"Error: {exc.format_message()}", err=True)
+            click.echo(f"Error: {' '.join(exc.format_message().split())}", err=True)
             sys.exit(exc.exit_code)
         except click.Abort:
             click.echo("Error: aborted", err=True)

@@ -356,6 +356,13 @@ def propose_result(
     events: list[Event] = []
     if fixture is not None:
         fx_id = find_fixture(state, fixture).fixture
+        outcome = Resolver(state).outcome(fx_id)
+        if (outcome.home, outcome.away) != (home_team, away_team):
+            sides = f"{outcome.home or '(undecided)'} v {outcome.away or '(undecided)'}"
+            raise InvalidInput(
+                f"{fx_id} is {sides}, not {home_team} v {away_team}; "
+                "name its teams, home team first"
+            )
     else:
         found = match_fixture(state, stage=slug, home=home_team, away=away_team, on=on)
         if found is not None:

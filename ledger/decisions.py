@@ -83,10 +83,37 @@ def decide(state: CompetitionState, event: Event) -> list[Event]:
         raise NotFound("no such competition yet: create it first with `ledger new`")
     if already_recorded(state, event):
         return []
+    _not_before_what_it_refers_to(state, event)
     check = _CHECKS.get(type(event))
     if check is not None:
         check(state, event)
     return [event]
+
+
+def _not_before_what_it_refers_to(state: CompetitionState, event: Event) -> None:
+    """A fact cannot be dated before the competition, stage or path it refers to:
+    replayed in date order it would find nothing to apply to."""
+    refs: list[tuple[str, str | None]] = [("the competition", state.created_by)]
+    stage = getattr(event, "stage", None)
+    if isinstance(stage, str) and stage in state.stages:
+        refs.append((f"stage {stage}", state.stages[stage].created_by))
+    path = getattr(event, "path", None)
+    if isinstance(path, str) and path in state.paths:
+        refs.append((f"path {path}", state.paths[path].defined_by))
+    for what, event_id in refs:
+        if event_id is None or (isinstance(event, StageCreated) and what.startswith("stage")):
+            continue
+        since = state.events[event_id].occurred_on
+        if event.occurred_on < since:
+            raise InvalidInput(
+                f"the fact is dated {event.occurred_on}, before {what} begins ({since}); "
+                "a fact cannot precede what it refers to"
+            )
+
+
+def norm(name: str) -> str:
+    """A name as people compare it: case, spacing and no-break spaces ignored."""
+    return " ".join(name.replace("\xa0", " ").casefold().split())
 
 
 # --- checks, one per event type ---------------------------------------------
@@ -316,15 +343,27 @@ def _bye(state: CompetitionState, e: ByeGranted) -> None:
 
 def _entered_check(state: CompetitionState, e: TeamEntered) -> None:
     _stage(state, e.stage)
-    if state.canonical(e.team) in state.stages[e.stage].teams:
-        raise Duplicate(f"{e.team} is already entered in {e.stage}")
     if not e.team.strip():
         raise InvalidInput("a team needs a name")
+    team = state.canonical(e.team)
+    if team in state.stages[e.stage].teams:
+        raise Duplicate(f"{e.team} is already entered in {e.stage}")
+    for known in [*state.all_teams(), *state.aliases]:
+        if norm(known) == norm(team) and known != team:
+            raise Duplicate(
+                f"{e.team!r} is written {known!r} in this ledger; use that spelling "
+                "(or record an alias)"
+            )
 
 
 def _stage_created(state: CompetitionState, e: StageCreated) -> None:
-    if e.stage in state.stages:
-        raise Duplicate(f"stage {e.stage!r} already exists")
+    for stage in state.stages.values():
+        taken = {norm(stage.stage), norm(stage.name)}
+        if norm(e.stage) in taken or norm(e.name) in taken:
+            raise Duplicate(
+                f"a stage {stage.stage!r} ({stage.name}) already exists; "
+                "stages need their own slug and name"
+            )
     if e.path is not None:
         _path(state, e.path)
     for feeder in e.feeds_from:
@@ -332,8 +371,10 @@ def _stage_created(state: CompetitionState, e: StageCreated) -> None:
 
 
 def _path_defined(state: CompetitionState, e: QualificationPathDefined) -> None:
-    if e.path in state.paths:
-        raise Duplicate(f"qualification path {e.path!r} already exists")
+    for path in state.paths.values():
+        taken = {norm(path.path), norm(path.name)}
+        if norm(e.path) in taken or norm(e.name) in taken:
+            raise Duplicate(f"a qualification path {path.path!r} ({path.name}) already exists")
     if e.berths is not None and e.berths < 0:
         raise InvalidInput("berths cannot be negative")
     if e.parent is not None:

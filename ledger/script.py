@@ -45,7 +45,10 @@ def looks_like_script(text: str) -> bool:
     lines = logical_lines(text)
     if not lines:
         return False
-    first = shlex.split(lines[0][1], comments=True) if lines[0][1] else []
+    try:
+        first = shlex.split(lines[0][1], comments=True)
+    except ValueError:  # a broken first line: still a script, reported by run_script
+        first = lines[0][1].split()
     return bool(first) and (first[0] == "ledger" or first[0] in cli.commands)
 
 
@@ -66,7 +69,8 @@ def run_script(ctx: Context, text: str, *, filename: str) -> list[Recorded]:
             try:
                 cli.main(args, prog_name="ledger", standalone_mode=False, obj=ctx)
             except click.ClickException as exc:
-                raise InvalidInput(f"{filename}:{number}: {exc.format_message()}") from exc
+                message = " ".join(exc.format_message().split())
+                raise InvalidInput(f"{filename}:{number}: {message}") from exc
             except LedgerError as exc:
                 raise type(exc)(f"{filename}:{number}: {exc}") from exc
         proposals = ctx.batch

@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -187,11 +188,23 @@ class EventStore:
         parsed = urlparse(url)
         self.is_postgres = parsed.scheme in ("postgres", "postgresql")
         self.sqlite_path = parsed.path if parsed.scheme == "sqlite" else url
-        try:
-            self.app = LedgerApplication(env=_env_for(url))
-        except Exception as exc:  # the library raises driver-specific errors
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise StoreUnavailable(f"cannot open the ledger at {_safe(url)}: {first}") from exc
+        env = _env_for(url)
+        if self.is_postgres and env.get("CREATE_TABLE") != "false" and _pg_ready(env):
+            # The tables exist: re-running the library's CREATE OR REPLACE statements
+            # on every open makes clerks who open at the same moment collide.
+            env["CREATE_TABLE"] = "false"
+        for attempt in range(5):
+            try:
+                self.app = LedgerApplication(env=env)
+                break
+            except Exception as exc:  # the library raises driver-specific errors
+                text = str(exc).strip()
+                if "concurrently" in text and attempt < 4:
+                    # Two first opens creating the schema at once: the other one won.
+                    time.sleep(0.1 * (attempt + 1))
+                    continue
+                first = text.splitlines()[0] if text else type(exc).__name__
+                raise StoreUnavailable(f"cannot open the ledger at {_safe(url)}: {first}") from exc
 
     def close(self) -> None:
         self.app.close()
@@ -327,6 +340,42 @@ class EventStore:
             raise ConcurrentAppend(
                 "the ledger changed while importing; nothing was written"
             ) from exc
+
+
+def _pg_ready(env: dict[str, str]) -> bool:
+    """Whether the ledger's tables, triggers included, already exist on the server."""
+    import psycopg
+
+    schema = env.get("POSTGRES_SCHEMA", "public")
+    try:
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+            connect_timeout=5,
+        ) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND t.tgname = ANY(%s)",
+                (
+                    schema,
+                    [
+                        f"ledger_events{x}"
+                        for x in (
+                            "_append_only",
+                            "_no_truncate",
+                            "_heads_append_only",
+                            "_heads_no_truncate",
+                        )
+                    ],
+                ),
+            ).fetchone()
+    except psycopg.Error:
+        return False  # let the library report the connection problem
+    return row is not None and row[0] == 4
 
 
 def default_url(db: str | None, database_url: str | None) -> str:

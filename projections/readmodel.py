@@ -9,7 +9,8 @@ rm_standings, rm_bracket, rm_qualifiers, rm_position.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, get_args, get_type_hints
 
 import msgspec
@@ -140,14 +141,18 @@ def catch_up(
     read_after: Callable[[int], Iterable[Recorded]],
     read_stream: Callable[[str], Sequence[Recorded]],
 ) -> int:
-    """Apply the events after the recorded position; returns how many were new."""
-    _ensure_tables(db)
-    last = position(db)
-    new = list(read_after(last))
-    if not new:
-        return 0
-    changed = list(dict.fromkeys(rec.stream for rec in new))
-    with db.atomic():
+    """Apply the events after the recorded position; returns how many were new.
+
+    The position is read inside a write transaction taken up front, so two
+    readers catching up at once take turns and each event is applied once.
+    """
+    with _write_lock(db):
+        _ensure_tables(db)
+        last = position(db)
+        new = list(read_after(last))
+        if not new:
+            return 0
+        changed = list(dict.fromkeys(rec.stream for rec in new))
         db.table("rm_events").insert_all([_event_row(r) for r in new], pk="position")
         for stream in changed:
             rows = competition_rows(read_stream(stream))
@@ -161,13 +166,27 @@ def catch_up(
     return len(new)
 
 
+@contextlib.contextmanager
+def _write_lock(db: sqlite_utils.Database) -> Iterator[None]:
+    """BEGIN IMMEDIATE: hold SQLite's write lock for the whole catch-up."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
 def rebuild(
     db: sqlite_utils.Database,
     *,
     read_after: Callable[[int], Iterable[Recorded]],
     read_stream: Callable[[str], Sequence[Recorded]],
 ) -> int:
-    with db.atomic():
+    with _write_lock(db):
         for table in TABLES:
             if db[table].exists():
                 db.table(table).drop()
