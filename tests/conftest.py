@@ -112,3 +112,25 @@ def demo_cli(sqlite_url: str) -> Cli:
     cli_ = Cli(sqlite_url)
     cli_("demo")
     return cli_
+
+
+# The concurrency, crash and fuzz tests print their figures (writers, appends,
+# conflicts, crash points, inputs tried); show them at the end of every run.
+_FIGURES: list[str] = []
+_FIGURE_FILES = ("test_concurrency.py", "test_crash.py", "test_fuzz.py")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if (
+        report.when == "call"
+        and report.capstdout
+        and report.nodeid.split("::")[0].endswith(_FIGURE_FILES)
+    ):
+        _FIGURES.extend(line for line in report.capstdout.splitlines() if line.strip())
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _FIGURES:
+        terminalreporter.section("figures from the concurrency, crash and fuzz tests")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)
