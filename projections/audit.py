@@ -66,7 +66,9 @@ class Lineage(msgspec.Struct, frozen=True, kw_only=True):
 class Audit(msgspec.Struct, frozen=True, kw_only=True):
     team: str
     aliases: list[str]
-    status: str  # qualified, provisional, pending, eliminated, competing, not involved
+    # qualified, provisional, pending, eliminated, champion (of a stage that feeds
+    # no qualification path), competing, not involved
+    status: str
     open: list[str]
     steps: list[Step]
     lineage: list[Lineage]
@@ -420,6 +422,11 @@ def _status(
             [f"finished {ordinal(place)} in {stage.name} {group}; that place does not go through"],
             group_evidence(state, resolver, stage.stage, group, set()),
         )
+    won = [s for s in state.stages.values() if resolver.stage_winner(s.stage) == team]
+    if won:
+        final = resolver.final_fixture(won[-1].stage)
+        cited = evidence(state, resolver, final.fixture) if final else []
+        return "champion", [f"won {', '.join(s.name for s in won)}"], cited
     if any(team in s.teams for s in state.stages.values()):
         return "competing", [], []
     return "not involved", [], []

@@ -131,3 +131,17 @@ def test_cited_events_are_sufficient_for_every_team(records: list[Recorded]) -> 
         full_status, full = _facts(records, team)
         sub_status, sub = _facts(subset, team)
         assert (sub_status, sub) == (full_status, full), team
+
+
+def test_winner_of_a_cup_without_a_path_is_its_champion(sqlite_cli: Cli) -> None:
+    for line in (
+        "new cup --name Cup --on 2025-01-10",
+        "stage r1 --name County --format knockout --rounds Final --on 2025-01-10",
+        "enter r1 Alpha Beta --on 2025-01-10",
+        "record r1 'Alpha 0-2 Beta' --round Final --on 2025-02-01",
+    ):
+        import shlex
+
+        sqlite_cli(*shlex.split(line))
+    assert _steps(sqlite_cli, "Beta")["status"] == "champion"
+    assert _steps(sqlite_cli, "Alpha")["status"] == "eliminated"
