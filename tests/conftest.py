@@ -122,7 +122,7 @@ _FIGURE_FILES = ("test_concurrency.py", "test_crash.py", "test_fuzz.py")
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if (
-        report.when == "call"
+        report.when in ("call", "teardown")
         and report.capstdout
         and report.nodeid.split("::")[0].endswith(_FIGURE_FILES)
     ):
