@@ -307,23 +307,24 @@ def _match_steps(
         + (f", {fx.round}" if fx.round else "")
         + (f", {fx.group}" if fx.group else "")
     )
+
+    def match_step(text: str) -> Step:
+        return Step(
+            date=date,
+            kind="match",
+            stage=fx.stage,
+            round=fx.round,
+            text=text,
+            events=facts,
+            sources=sources,
+        )
+
     if fx.result is None and fx.forfeit is None:
-        text = f"{where}: v {opponent}, {outcome.how}"
-        return [
-            Step(
-                date=date,
-                kind="match",
-                stage=fx.stage,
-                round=fx.round,
-                text=text,
-                events=facts,
-                sources=sources,
-            )
-        ]
-    minutes = stage.rules.minutes_for(fx.round)
+        return [match_step(f"{where}: v {opponent}, {outcome.how}")]
+    minutes, why = stage.rules.minutes_for(fx.round), "stage rule"
     if fx.result is not None and fx.result.match_minutes is not None:
-        minutes = fx.result.match_minutes
-    length = f", {minutes}-minute match (stage rule)" if minutes != 90 else ""
+        minutes, why = fx.result.match_minutes, "as recorded"
+    length = f", {minutes}-minute match ({why})" if minutes != 90 else ""
     score = fx.result.score if fx.result is not None else None
     shown = (
         f"{outcome.home} {score} {outcome.away}"
@@ -340,18 +341,7 @@ def _match_steps(
     # The outcome sentence adds something only when the score alone does not decide.
     decisive = outcome.how.startswith("won ") or stage.format == "group"
     extra = "" if decisive else f"; {outcome.how}"
-    text = f"{where}: {shown}: {verdict}{length}{extra}"
-    out = [
-        Step(
-            date=date,
-            kind="match",
-            stage=fx.stage,
-            round=fx.round,
-            text=text,
-            events=facts,
-            sources=sources,
-        )
-    ]
+    out = [match_step(f"{where}: {shown}: {verdict}{length}{extra}")]
     adv = fx.advancement
     if adv is not None:
         cite = f" (source: {adv.source})" if adv.source else ""
