@@ -18,6 +18,7 @@ import msgspec
 
 from events.catalogue import Recorded
 from ledger.errors import LedgerError
+from ledger.scoreline import parse_date
 from ledger.service import Ledger, Meta, Proposal
 from ledger.store import default_url
 
@@ -57,8 +58,6 @@ class Context(msgspec.Struct, kw_only=True):
 
 
 def parse_day(text: str) -> dt.date:
-    from ledger.scoreline import parse_date
-
     try:
         return parse_date(text)
     except ValueError as exc:
@@ -107,6 +106,11 @@ DAY = _DayType()
 MOMENT = _MomentType()
 
 
+def default_actor(fallback: str = "clerk") -> str:
+    """Who records a fact when --actor is not given."""
+    return os.environ.get("LEDGER_ACTOR") or os.environ.get("USER") or fallback
+
+
 def fact_options(*, on_required: bool = False) -> Callable[[F], F]:
     """--on, --source, --actor, --note: the valid time and citation of a fact."""
 
@@ -114,7 +118,7 @@ def fact_options(*, on_required: bool = False) -> Callable[[F], F]:
         fn = click.option("--note", default="", help="Free-text note kept with the fact.")(fn)
         fn = click.option(
             "--actor",
-            default=lambda: os.environ.get("LEDGER_ACTOR") or os.environ.get("USER") or "clerk",
+            default=default_actor,
             show_default="$LEDGER_ACTOR or $USER",
             help="Who records the fact.",
         )(fn)

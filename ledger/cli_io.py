@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from events.rules import PRESETS
-from ledger.cli import Context, cli, pass_context
+from ledger.cli import Context, cli, default_actor, pass_context
 from ledger.errors import InvalidInput
 from ledger.export import export_lines, import_export, is_export
+from ledger.importers import footballtxt, footballtxt_import, wikitext, wikitext_import
 from ledger.importers.common import Batch
 from ledger.script import looks_like_script, run_script
 
@@ -153,21 +154,16 @@ def is_football_txt(text: str) -> bool:
 def football_txt_batch(
     text: str, *, filename: str, slug: str | None, rules: str, year: int | None, source: str
 ) -> Batch:
-    import os
-
-    from ledger.importers import footballtxt
-    from ledger.importers.footballtxt_import import build
-
     try:
         doc = footballtxt.parse(text, filename=filename, year=year)
     except footballtxt.FootballTxtError as exc:
         raise InvalidInput(str(exc)) from exc
-    return build(
+    return footballtxt_import.build(
         doc,
         slug=slug,
         rules=rules,
         source=source,
-        actor=os.environ.get("LEDGER_ACTOR") or os.environ.get("USER") or "import",
+        actor=default_actor("import"),
     )
 
 
@@ -186,18 +182,13 @@ def is_wiki_text(text: str) -> bool:
 
 
 def wiki_text_batch(text: str, *, filename: str, slug: str | None, source: str) -> Batch:
-    import os
-
-    from ledger.importers import wikitext
-    from ledger.importers.wikitext_import import build
-
     try:
         doc = wikitext.parse(text, filename=filename)
     except wikitext.WikiTextError as exc:
         raise InvalidInput(str(exc)) from exc
-    return build(
+    return wikitext_import.build(
         doc,
         slug=slug,
         source=source,
-        actor=os.environ.get("LEDGER_ACTOR") or os.environ.get("USER") or "import",
+        actor=default_actor("import"),
     )

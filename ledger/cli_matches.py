@@ -29,7 +29,15 @@ from events.structure import (
     LotsDrawn,
 )
 from ledger import scoreline
-from ledger.cli import Context, cli, fact_options, meta_of, pass_context
+from ledger.cli import (
+    Context,
+    cli,
+    default_actor,
+    fact_options,
+    meta_of,
+    parse_day,
+    pass_context,
+)
 from ledger.cli_write import (
     make,
     parse_goals,
@@ -80,8 +88,6 @@ def schedule(
     Example: ledger schedule gg-nw-playoff champion:golden-gate champion:northwest
     --round Final --kickoff 2014-03-16 --on 2014-02-22
     """
-    from ledger.cli import parse_day
-
     meta = meta_of(source, actor, note)
     day = parse_day(kickoff) if kickoff else None
 
@@ -126,8 +132,6 @@ def reschedule(
 
     Example: ledger reschedule usssa-sf-1 2014-03-17 --reason "field conditions"
     """
-    from ledger.cli import parse_day
-
     meta = meta_of(source, actor, note)
     day = parse_day(kickoff)
     submit_one(
@@ -284,10 +288,6 @@ def record(
 
     Example: ledger record swc "Temecula FC 2-5 FC Force" --on 2014-03-01 --round "First round"
     """
-    import os
-
-    from ledger.cli import parse_day
-
     day = parse_day(on)
     try:
         line = scoreline.parse_result_line(result)
@@ -311,7 +311,7 @@ def record(
     goals = _scorers(scorers, line.home, line.away)
     meta = Meta(
         source=source,
-        actor=actor or os.environ.get("LEDGER_ACTOR") or os.environ.get("USER") or "clerk",
+        actor=actor or default_actor(),
         note=note,
     )
     submit_one(

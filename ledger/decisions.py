@@ -59,7 +59,7 @@ from events.structure import (
     TeamWithdrew,
 )
 from ledger.errors import Duplicate, InvalidInput, LedgerError, NotFound
-from ledger.lookup import find_team, suggest
+from ledger.lookup import find_team, norm, suggest
 from projections.model import CompetitionState, FixtureState, apply, fingerprint
 from projections.resolve import Resolver
 
@@ -109,11 +109,6 @@ def _not_before_what_it_refers_to(state: CompetitionState, event: Event) -> None
                 f"the fact is dated {event.occurred_on}, before {what} begins ({since}); "
                 "a fact cannot precede what it refers to"
             )
-
-
-def norm(name: str) -> str:
-    """A name as people compare it: case, spacing and no-break spaces ignored."""
-    return " ".join(name.replace("\xa0", " ").casefold().split())
 
 
 # --- checks, one per event type ---------------------------------------------

@@ -13,34 +13,35 @@ from ledger.errors import NotFound
 from projections.model import CompetitionState, FixtureState, PathState, StageState
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
+    """A name as people compare it: case and spacing (no-break spaces too) ignored."""
     return " ".join(text.casefold().split())
 
 
 def suggest(word: str, names: Iterable[str], *, n: int = 3) -> str:
     names = list(dict.fromkeys(names))
-    by_norm = {_norm(name): name for name in names}
-    close = difflib.get_close_matches(_norm(word), list(by_norm), n=n, cutoff=0.5)
+    by_norm = {norm(name): name for name in names}
+    close = difflib.get_close_matches(norm(word), list(by_norm), n=n, cutoff=0.5)
     if not close:
-        close = [k for k in by_norm if _norm(word) in k][:n]
+        close = [k for k in by_norm if norm(word) in k][:n]
     if not close:
         return ""
     return "; did you mean " + " or ".join(repr(by_norm[c]) for c in close) + "?"
 
 
 def find_stage(state: CompetitionState, text: str) -> StageState:
-    want = _norm(text)
+    want = norm(text)
     for stage in state.stages.values():
-        if want in (_norm(stage.stage), _norm(stage.name)):
+        if want in (norm(stage.stage), norm(stage.name)):
             return stage
     names = [s.stage for s in state.stages.values()] + [s.name for s in state.stages.values()]
     raise NotFound(f"no stage {text!r}{suggest(text, names)}")
 
 
 def find_path(state: CompetitionState, text: str) -> PathState:
-    want = _norm(text)
+    want = norm(text)
     for path in state.paths.values():
-        if want in (_norm(path.path), _norm(path.name)):
+        if want in (norm(path.path), norm(path.name)):
             return path
     names = [p.path for p in state.paths.values()] + [p.name for p in state.paths.values()]
     raise NotFound(f"no qualification path {text!r}{suggest(text, names)}")
@@ -53,12 +54,12 @@ def known_teams(state: CompetitionState) -> list[str]:
 def find_team(state: CompetitionState, text: str, *, within: Iterable[str] | None = None) -> str:
     """The canonical name of a team (aliases resolve to the team they name)."""
     teams = list(within) if within is not None else known_teams(state)
-    want = _norm(text)
+    want = norm(text)
     for team in teams:
-        if _norm(team) == want:
+        if norm(team) == want:
             return team
     for alias, fact in state.aliases.items():
-        if _norm(alias) == want and fact.team in teams:
+        if norm(alias) == want and fact.team in teams:
             return fact.team
     where = "" if within is None else " in this stage"
     raise NotFound(f"no team {text!r}{where}{suggest(text, [*teams, *state.aliases])}")
@@ -68,6 +69,6 @@ def find_fixture(state: CompetitionState, text: str) -> FixtureState:
     if text in state.fixtures:
         return state.fixtures[text]
     for fixture, fx in state.fixtures.items():
-        if _norm(fixture) == _norm(text):
+        if norm(fixture) == norm(text):
             return fx
     raise NotFound(f"no fixture {text!r}{suggest(text, state.fixtures)}")

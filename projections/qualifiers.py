@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import msgspec
 
+from events.base import StageWinner, WinnerOf
 from events.structure import SlotFilled
 from projections.model import CompetitionState, PathState
 from projections.resolve import Resolver
@@ -187,8 +188,6 @@ def _slot_draft(state: CompetitionState, resolver: Resolver, fact: SlotFilled) -
 
 
 def _deciding_event(resolver: Resolver, fact: SlotFilled) -> str | None:
-    from events.base import StageWinner, WinnerOf
-
     slot = fact.slot
     if isinstance(slot, WinnerOf):
         return resolver.outcome(slot.fixture).decided_by
@@ -200,8 +199,6 @@ def _deciding_event(resolver: Resolver, fact: SlotFilled) -> str | None:
 
 def _why_pending(state: CompetitionState, resolver: Resolver, fact: SlotFilled) -> str:
     """One sentence on the nearest undecided thing behind a slot."""
-    from events.base import StageWinner, WinnerOf
-
     slot = fact.slot
     if isinstance(slot, WinnerOf) and slot.fixture in state.fixtures:
         fx = state.fixtures[slot.fixture]
