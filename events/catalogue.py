@@ -159,7 +159,7 @@ def decode_body(raw: bytes) -> Body:
 
 def decode_event(raw: bytes | str) -> Event:
     """Decode one bare event payload (current version)."""
-    return cast(Event, _event_decoder.decode(raw))
+    return _event_decoder.decode(raw)
 
 
 def to_builtins(event: Event) -> dict[str, Any]:

@@ -132,5 +132,6 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if _FIGURES:
         terminalreporter.section("figures from the concurrency, crash and fuzz tests")
-        for line in _FIGURES:
+        # A test's output reaches this hook once per report phase: print it once.
+        for line in dict.fromkeys(_FIGURES):
             terminalreporter.write_line(line)
