@@ -15,15 +15,12 @@ import resource
 import sqlite3
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from events.base import Goals, Score, TeamSide
-from events.catalogue import Event, decode_body
-from events.matches import FixtureScheduled, ResultRecorded
-from events.rules import preset
-from events.structure import CompetitionCreated, RuleSetDeclared, StageCreated, TeamEntered
+from events.base import Goals, Score
+from events.catalogue import decode_body
 from ledger.cli_io import bundled_text
+from ledger.commands import Command, CreateCompetition, CreateStage, EnterTeams, RecordResult
 from ledger.script import run_script
 from ledger.service import Ledger
 from ledger.store import open_envelope
@@ -32,34 +29,27 @@ from projections.views import table_rows
 START = dt.date(2020, 8, 1)
 
 
-def league(slug: str, teams: int) -> list[Event]:
-    def fact(cls: type, on: dt.date, **fields: object) -> Event:
-        return cls(event_id=uuid.uuid4().hex, occurred_on=on, source="bench", **fields)  # type: ignore[no-any-return]
-
+def league(slug: str, teams: int) -> list[Command]:
+    """A double round robin as the commands a clerk would type."""
     names = [f"{slug} FC {n}" for n in range(teams)]
-    out = [
-        fact(CompetitionCreated, START, competition=slug, name=slug),
-        fact(StageCreated, START, stage="league", name="League", format="group"),
-        fact(RuleSetDeclared, START, stage="league", rules=preset("points-gd-gf")),
+    out: list[Command] = [
+        CreateCompetition(slug=slug, name=slug, on=START, source="bench"),
+        CreateStage(slug="league", name="League", format="group", preset="points-gd-gf", on=START),
+        EnterTeams(stage="league", teams=tuple(names), on=START),
     ]
-    out += [fact(TeamEntered, START, stage="league", team=t) for t in names]
     for n, (home, away) in enumerate(itertools.permutations(names, 2)):
         day = START + dt.timedelta(days=n // (teams // 2))
-        fixture = f"m{n}"
+        goals = Goals((n * 7) % 4, (n * 3) % 3)
         out.append(
-            fact(
-                FixtureScheduled,
-                day,
-                fixture=fixture,
+            RecordResult(
                 stage="league",
-                round=None,
-                home=TeamSide(home),
-                away=TeamSide(away),
-                kickoff=day,
+                home=home,
+                away=away,
+                score=Score(regulation=goals),
+                on=day,
+                source="bench",
             )
         )
-        goals = Goals((n * 7) % 4, (n * 3) % 3)
-        out.append(fact(ResultRecorded, day, fixture=fixture, score=Score(regulation=goals)))
     return out
 
 
@@ -84,12 +74,7 @@ def main() -> None:
         ledger = Ledger(path)
         ledger.auto_catch_up = False
 
-        from ledger.cli import Context
-
-        ctx = Context(url=path, competition=None)
-        ctx._ledger = ledger
-        run_script(ctx, bundled_text(), filename="bundled")
-        ctx.competition = None
+        run_script(ledger, bundled_text(), filename="bundled")
 
         def usoc_read() -> None:
             state = ledger.view("usoc-2014", as_of=dt.date(2014, 3, 15))
@@ -98,9 +83,9 @@ def main() -> None:
         small = median_time(usoc_read)
         total_events, append_time = 0, 0.0
         for n in range(args.leagues):
-            events = league(f"league-{n}", args.teams)
-            _, took = timed(lambda ev=events, n=n: ledger.submit(f"league-{n}", lambda _: ev))
-            total_events += len(events)
+            commands = league(f"league-{n}", args.teams)
+            recorded, took = timed(lambda c=commands: ledger.execute(*c))
+            total_events += len(recorded)
             append_time += took
         large = median_time(usoc_read)
 
@@ -123,7 +108,7 @@ def main() -> None:
 
         print(f"ledger: {all_positions} events in {args.leagues + 1} competitions")
         print(
-            f"append (decide + hash + store), one submit per league: "
+            f"append (decide + hash + store), one execute per league: "
             f"{total_events / append_time:,.0f} events/s ({append_time:.2f} s)"
         )
         print(

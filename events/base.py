@@ -23,6 +23,9 @@ class Fact(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
     source: str = ""
     actor: str = ""
     note: str = ""
+    # The fact this one replaces (or, for a retraction, withdraws). Which of the
+    # two stands is decided by ledger order: the later word stands.
+    supersedes: str | None = None
 
 
 # --- sides of a fixture: a known team, or a slot resolved by other facts ------
@@ -87,6 +90,7 @@ class Score(msgspec.Struct, frozen=True, kw_only=True):
 
     `regulation` is the score at the end of normal time. When the source gives
     only a score after extra time, `regulation` is None: the ledger does not guess.
+    When it gives neither (only who went through), the score is unknown.
     """
 
     regulation: Goals | None
@@ -94,13 +98,20 @@ class Score(msgspec.Struct, frozen=True, kw_only=True):
     penalties: Goals | None = None
 
     @property
+    def known(self) -> bool:
+        """False when the source says who won but not the score."""
+        return self.regulation is not None or self.after_extra_time is not None
+
+    @property
     def final(self) -> Goals:
         """The score that counts for tables and winners (a.e.t. when played)."""
         score = self.after_extra_time or self.regulation
-        assert score is not None, "a score has regulation or extra time"
+        assert score is not None, "only a known score has a final score"
         return score
 
     def __str__(self) -> str:
+        if not self.known:
+            return "score unknown"
         parts = []
         if self.regulation is not None:
             parts.append(str(self.regulation))

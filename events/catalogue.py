@@ -34,6 +34,7 @@ from events.qualification import (
 from events.structure import (
     AssumptionRecorded,
     CompetitionCreated,
+    FactRetracted,
     GroupDefined,
     LotsDrawn,
     QualificationPathDefined,
@@ -75,6 +76,7 @@ Event = (
     | BerthAllocationChanged
     | BerthDeclined
     | BerthReallocated
+    | FactRetracted
 )
 
 EVENT_TYPES: tuple[type[Any], ...] = get_args(Event)

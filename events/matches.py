@@ -56,6 +56,8 @@ class ResultRecorded(Fact, frozen=True, kw_only=True, tag="result_recorded"):
     # later puts other teams in the fixture's slots, the result no longer counts
     # for anyone until it is corrected or voided.
     teams: tuple[str, str] | None = None
+    # Who won, when the source gives the winner but not the score.
+    winner: str | None = None
 
 
 class ResultCorrected(Fact, frozen=True, kw_only=True, tag="result_corrected"):
@@ -68,6 +70,7 @@ class ResultCorrected(Fact, frozen=True, kw_only=True, tag="result_corrected"):
     match_minutes: int | None = None
     reason: str
     teams: tuple[str, str] | None = None
+    winner: str | None = None
 
 
 class ResultVoided(Fact, frozen=True, kw_only=True, tag="result_voided"):
@@ -81,7 +84,6 @@ class ForfeitAwarded(Fact, frozen=True, kw_only=True, tag="forfeit_awarded"):
     winner: str
     score: Score | None = None  # the awarded score, if the rules give one
     reason: str
-    supersedes: str | None = None
 
 
 class AdvancementDecided(Fact, frozen=True, kw_only=True, tag="advancement_decided"):

@@ -59,8 +59,19 @@ class TeamEntered(Fact, frozen=True, kw_only=True, tag="team_entered"):
 
 
 class TeamWithdrew(Fact, frozen=True, kw_only=True, tag="team_withdrew"):
+    """The team leaves the stage; its fixtures still unplayed on `occurred_on` are
+    settled by `fixtures`: a walkover to the opponent, or cancelled."""
+
     stage: str
     team: str
+    reason: str
+    fixtures: Literal["walkover", "cancelled"] = "walkover"
+
+
+class FactRetracted(Fact, frozen=True, kw_only=True, tag="fact_retracted"):
+    """Withdraws the fact named by `supersedes`, with nothing in its place."""
+
+    supersedes: str
     reason: str
 
 

@@ -16,10 +16,12 @@ from typing import Any, TypeVar
 import click
 import msgspec
 
-from events.catalogue import Recorded
+from events.catalogue import Recorded, tag_of
+from ledger.cli_write import default_actor
+from ledger.commands import Command, Meta
 from ledger.errors import LedgerError
 from ledger.scoreline import parse_date
-from ledger.service import Ledger, Meta, Proposal
+from ledger.service import Ledger
 from ledger.store import default_url
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,10 +31,6 @@ class Context(msgspec.Struct, kw_only=True):
     url: str
     competition: str | None
     _ledger: Ledger | None = None
-    # While a script runs, commands add their proposals here instead of
-    # appending, so the whole file becomes one decision and one append.
-    batch: list[tuple[int, Proposal]] | None = None
-    batch_line: int = 0
 
     @property
     def ledger(self) -> Ledger:
@@ -43,14 +41,10 @@ class Context(msgspec.Struct, kw_only=True):
     def slug(self) -> str:
         return self.ledger.competition(self.competition)
 
-    def submit(self, build: Proposal, *, stream: str | None = None) -> list[Recorded]:
-        """Append what `build` proposes, or queue it while a script runs."""
-        if self.batch is not None:
-            if stream is not None:
-                self.competition = stream
-            self.batch.append((self.batch_line, build))
-            return []
-        return self.ledger.submit(stream or self.slug(), build)
+    def execute(self, *commands: Command) -> list[Recorded]:
+        return self.ledger.execute(
+            *commands, competition=self.competition, meta=Meta(actor=default_actor())
+        )
 
     def close(self) -> None:
         if self._ledger is not None:
@@ -104,49 +98,6 @@ class _MomentType(click.ParamType[dt.datetime]):
 
 DAY = _DayType()
 MOMENT = _MomentType()
-
-
-def default_actor(fallback: str = "clerk") -> str:
-    """Who records a fact when --actor is not given."""
-    return os.environ.get("LEDGER_ACTOR") or os.environ.get("USER") or fallback
-
-
-def fact_options(*, on_required: bool = False) -> Callable[[F], F]:
-    """--on, --source, --actor, --note: the valid time and citation of a fact."""
-
-    def decorate(fn: F) -> F:
-        fn = click.option("--note", default="", help="Free-text note kept with the fact.")(fn)
-        fn = click.option(
-            "--actor",
-            default=default_actor,
-            show_default="$LEDGER_ACTOR or $USER",
-            help="Who records the fact.",
-        )(fn)
-        fn = click.option("--source", default="", help="Citation: article, announcement...")(fn)
-        if on_required:
-            fn = click.option(
-                "--on",
-                "on",
-                type=DAY,
-                required=True,
-                help="Sporting date of the fact (YYYY-MM-DD).",
-            )(fn)
-        else:
-            fn = click.option(
-                "--on",
-                "on",
-                type=DAY,
-                default=lambda: dt.date.today(),
-                show_default="today",
-                help="Sporting date of the fact.",
-            )(fn)
-        return fn
-
-    return decorate
-
-
-def meta_of(source: str, actor: str, note: str) -> Meta:
-    return Meta(source=source, actor=actor, note=note)
 
 
 def read_options(fn: F) -> F:
@@ -233,11 +184,29 @@ def cli(
 
     Example: ledger --db usoc.db demo
     """
-    if isinstance(ctx.obj, Context):  # a script line runs inside an open ledger
-        return
     context = Context(url=default_url(db, database_url), competition=competition)
     ctx.obj = context
     ctx.call_on_close(context.close)
+
+
+@cli.result_callback()
+def execute_returned(result: Any, **_: Any) -> None:
+    """A fact command returns its Command: execute it and say what was appended."""
+    if not isinstance(result, Command):
+        return
+    context = click.get_current_context().obj
+    assert isinstance(context, Context)
+    report(context.execute(result))
+
+
+def report(
+    recorded: list[Recorded], *, nothing: str = "already recorded: nothing appended"
+) -> None:
+    if not recorded:
+        click.echo(nothing)
+        return
+    for rec in recorded:
+        click.echo(f"recorded {tag_of(rec.event)} {rec.event.event_id} (#{rec.position})")
 
 
 def pass_context(fn: F) -> F:

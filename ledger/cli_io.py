@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from events.rules import PRESETS
-from ledger.cli import Context, cli, default_actor, pass_context
+from ledger.cli import Context, cli, pass_context
+from ledger.cli_write import default_actor
+from ledger.commands import Meta
 from ledger.errors import InvalidInput
 from ledger.export import export_lines, import_export, is_export
 from ledger.importers import footballtxt, footballtxt_import, wikitext, wikitext_import
@@ -32,8 +34,14 @@ def demo(ctx: Context) -> None:
     from ledger.cli_read import print_qualifiers
     from projections.qualifiers import qualifiers
 
-    recorded = run_script(ctx, bundled_text(), filename=DEMO)
-    slug = ctx.competition or ctx.slug()
+    recorded = run_script(
+        ctx.ledger,
+        bundled_text(),
+        filename=DEMO,
+        competition=ctx.competition,
+        meta=Meta(actor=default_actor()),
+    )
+    slug = recorded[0].stream if recorded else ctx.competition or "usoc-2014"
     click.echo(
         f"{len(recorded)} events appended to {ctx.url}"
         if recorded
@@ -68,11 +76,17 @@ def import_file(ctx: Context, file: Path, rules: str, year: int | None, source: 
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read {file}: {exc}") from exc
     if is_export(text):
-        count = import_export(ctx.ledger.store, text, filename=file.name)
-        if count:
-            ctx.ledger.catch_up()
+        count = import_export(ctx.ledger, text, filename=file.name)
     elif looks_like_script(text):
-        count = len(run_script(ctx, text, filename=file.name))
+        count = len(
+            run_script(
+                ctx.ledger,
+                text,
+                filename=file.name,
+                competition=ctx.competition,
+                meta=Meta(actor=default_actor()),
+            )
+        )
     elif is_wiki_text(text):
         count = import_batch(
             ctx,
@@ -171,8 +185,9 @@ def import_batch(ctx: Context, batch: Batch) -> int:
     """Decide the whole batch against the ledger and append it in one go."""
     for warning in batch.warnings:
         click.echo(f"warning: {warning}", err=True)
-    ctx.competition = batch.slug
-    recorded = ctx.ledger.submit(batch.slug, lambda _: batch.events)
+    recorded = ctx.ledger.execute(
+        *batch.commands, competition=batch.slug, meta=Meta(actor=default_actor("import"))
+    )
     return len(recorded)
 
 

@@ -3,188 +3,139 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, cast
 
 import click
 
-from events.base import (
-    Goal,
-    Score,
-    TeamSide,
-)
-from events.catalogue import Event
-from events.matches import (
-    AdvancementDecided,
-    ByeGranted,
-    CardsRecorded,
-    FixtureCancelled,
-    FixtureRescheduled,
-    FixtureScheduled,
-    ForfeitAwarded,
-    ResultCorrected,
-    ResultRecorded,
-    ResultVoided,
-)
-from events.structure import (
-    LotsDrawn,
-)
+from events.base import Score
 from ledger import scoreline
-from ledger.cli import (
-    Context,
-    cli,
-    default_actor,
-    fact_options,
-    meta_of,
-    parse_day,
-    pass_context,
-)
+from ledger.cli import DAY, cli
 from ledger.cli_write import (
-    make,
+    default_actor,
+    fact_command,
+    fact_options,
     parse_goals,
     parse_score_text,
+    parse_scorers,
     parse_side,
-    submit_one,
+    with_extra,
 )
-from ledger.decisions import group_of, match_fixture, new_fixture_id, stage_participants
-from ledger.errors import Duplicate, InvalidInput, NotFound
+from ledger.commands import (
+    AwardForfeit,
+    CancelFixture,
+    CorrectResult,
+    DecideAdvancement,
+    DrawLots,
+    GrantBye,
+    RecordCards,
+    RecordResult,
+    RescheduleFixture,
+    Retract,
+    ScheduleFixture,
+    VoidResult,
+)
+from ledger.errors import InvalidInput
 from ledger.importers.common import to_score
-from ledger.lookup import find_fixture, find_stage, find_team
-from ledger.service import Meta
-from projections.model import CompetitionState
-from projections.resolve import Resolver
-
-# --- fixtures and results ---------------------------------------------------
 
 
-@cli.command("schedule")
+@fact_command(cli, "schedule")
 @click.argument("stage")
 @click.argument("home")
 @click.argument("away")
 @click.option("--round", "round_name", default=None)
 @click.option("--group", default=None)
 @click.option("--fixture", default=None, help="Fixture id [default: STAGE-N].")
-@click.option("--kickoff", type=click.UNPROCESSED, default=None, help="Match date.")
+@click.option("--kickoff", type=DAY, default=None, help="Match date.")
 @click.option("--venue", default="")
 @fact_options()
-@pass_context
 def schedule(
-    ctx: Context,
     stage: str,
     home: str,
     away: str,
     round_name: str | None,
     group: str | None,
     fixture: str | None,
-    kickoff: str | None,
+    kickoff: dt.date | None,
     venue: str,
     on: dt.date,
     source: str,
     actor: str,
     note: str,
-) -> None:
+) -> ScheduleFixture:
     """Schedule a fixture. A side is a team, winner:FIXTURE, loser:FIXTURE,
     group:STAGE:GROUP:PLACE or champion:STAGE.
 
     Example: ledger schedule gg-nw-playoff champion:golden-gate champion:northwest
     --round Final --kickoff 2014-03-16 --on 2014-02-22
     """
-    meta = meta_of(source, actor, note)
-    day = parse_day(kickoff) if kickoff else None
-
-    def build(state: CompetitionState) -> list[Event]:
-        slug = find_stage(state, stage).stage
-        return [
-            make(
-                FixtureScheduled,
-                meta,
-                on,
-                fixture=fixture or new_fixture_id(state, slug),
-                stage=slug,
-                round=round_name,
-                group=group,
-                home=parse_side(state, slug, home),
-                away=parse_side(state, slug, away),
-                kickoff=day,
-                venue=venue,
-            )
-        ]
-
-    submit_one(ctx, build)
+    return ScheduleFixture(
+        stage=stage,
+        home=parse_side(home),
+        away=parse_side(away),
+        round=round_name,
+        group=group,
+        fixture=fixture,
+        kickoff=kickoff,
+        venue=venue,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
+    )
 
 
-@cli.command("reschedule")
+@fact_command(cli, "reschedule")
 @click.argument("fixture")
-@click.argument("kickoff")
+@click.argument("kickoff", type=DAY)
 @click.option("--reason", default="")
 @fact_options()
-@pass_context
 def reschedule(
-    ctx: Context,
     fixture: str,
-    kickoff: str,
+    kickoff: dt.date,
     reason: str,
     on: dt.date,
     source: str,
     actor: str,
     note: str,
-) -> None:
+) -> RescheduleFixture:
     """Move a fixture to another date.
 
     Example: ledger reschedule usssa-sf-1 2014-03-17 --reason "field conditions"
     """
-    meta = meta_of(source, actor, note)
-    day = parse_day(kickoff)
-    submit_one(
-        ctx,
-        lambda state: [
-            make(
-                FixtureRescheduled,
-                meta,
-                on,
-                fixture=find_fixture(state, fixture).fixture,
-                kickoff=day,
-                reason=reason,
-            )
-        ],
+    return RescheduleFixture(
+        fixture=fixture,
+        kickoff=kickoff,
+        reason=reason,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )
 
 
-@cli.command("cancel")
+@fact_command(cli, "cancel")
 @click.argument("fixture")
 @click.option("--reason", required=True)
 @fact_options()
-@pass_context
 def cancel(
-    ctx: Context, fixture: str, reason: str, on: dt.date, source: str, actor: str, note: str
-) -> None:
+    fixture: str, reason: str, on: dt.date, source: str, actor: str, note: str
+) -> CancelFixture:
     """Cancel a fixture.
 
-    Example: ledger cancel swc-3 --reason "field unavailable"
+    Example: ledger cancel swc-r1-1 --reason "field unavailable"
     """
-    meta = meta_of(source, actor, note)
-    submit_one(
-        ctx,
-        lambda state: [
-            make(
-                FixtureCancelled,
-                meta,
-                on,
-                fixture=find_fixture(state, fixture).fixture,
-                reason=reason,
-            )
-        ],
+    return CancelFixture(
+        fixture=fixture, reason=reason, on=on, source=source, actor=actor, note=note
     )
 
 
-@cli.command("bye")
+@fact_command(cli, "bye")
 @click.argument("stage")
 @click.argument("team")
 @click.option("--round", "round_name", required=True, help="The round the team skips.")
 @click.option("--into", "into_fixture", default=None, help="Fixture the team goes into.")
 @fact_options()
-@pass_context
 def bye(
-    ctx: Context,
     stage: str,
     team: str,
     round_name: str,
@@ -193,69 +144,48 @@ def bye(
     source: str,
     actor: str,
     note: str,
-) -> None:
+) -> GrantBye:
     """Grant a team a bye through a round.
 
     Example: ledger bye swc "FC Hasental" --round "First round" --on 2014-03-01
     """
-    meta = meta_of(source, actor, note)
-
-    def build(state: CompetitionState) -> list[Event]:
-        slug = find_stage(state, stage).stage
-        return [
-            make(
-                ByeGranted,
-                meta,
-                on,
-                stage=slug,
-                round=round_name,
-                team=find_team(state, team, within=state.stages[slug].teams),
-                into_fixture=find_fixture(state, into_fixture).fixture if into_fixture else None,
-            )
-        ]
-
-    submit_one(ctx, build)
+    return GrantBye(
+        stage=stage,
+        team=team,
+        round=round_name,
+        into=into_fixture,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
+    )
 
 
-def _scorers(items: tuple[str, ...], home: str, away: str) -> tuple[Goal, ...]:
-    goals: list[Goal] = []
-    for item in items:
-        try:
-            team, scorers = scoreline.parse_scorer_line(item)
-        except ValueError as exc:
-            raise InvalidInput(str(exc)) from exc
-        side = _side_of(team, home, away, item)
-        goals.extend(
-            Goal(
-                side=side,
-                player=s.player,
-                minute=s.minute,
-                stoppage=s.stoppage,
-                penalty=s.penalty,
-                own_goal=s.own_goal,
-            )
-            for s in scorers
-        )
-    return tuple(goals)
+def _typed_result(text: str) -> tuple[str, str, Score | None]:
+    """`"Home 2-1 Away"`, or `"Home v Away"` when only the winner is known."""
+    try:
+        line = scoreline.parse_result_line(text)
+    except ValueError as exc:
+        home, sep, away = text.partition(" v ")
+        if sep and home.strip() and away.strip() and not any(c.isdigit() for c in sep):
+            return home.strip(), away.strip(), None
+        raise InvalidInput(str(exc)) from exc
+    return line.home, line.away, to_score(line.score)
 
 
-def _side_of(team: str, home: str, away: str, item: str) -> Literal["home", "away"]:
-    low = team.strip().casefold()
-    if low in ("home", home.casefold()):
-        return "home"
-    if low in ("away", away.casefold()):
-        return "away"
-    raise InvalidInput(f"scorer line {item!r} names neither {home!r} nor {away!r}")
-
-
-@cli.command("record")
+@fact_command(cli, "record")
 @click.argument("stage")
 @click.argument("result")
-@click.option("--on", "on", type=click.UNPROCESSED, required=True, help="Match date.")
+@click.option("--on", "on", type=DAY, required=True, help="Match date.")
 @click.option("--round", "round_name", default=None, help="Round (knockout stages).")
 @click.option("--fixture", default=None, help="Fixture id, when not found by the teams.")
 @click.option("--aet", default=None, help="Score after extra time, e.g. 2-2.")
 @click.option("--pens", default=None, help="Shoot-out score, home-away, e.g. 4-3.")
+@click.option(
+    "--winner",
+    default=None,
+    help='Who won, when the source gives no score: RESULT is then "Home v Away".',
+)
 @click.option(
     "--scorer",
     "scorers",
@@ -264,153 +194,65 @@ def _side_of(team: str, home: str, away: str, item: str) -> Literal["home", "awa
     help='Scorers of one team, e.g. "Sonoma County Sol: Eric Larson 14\'".',
 )
 @click.option("--minutes", type=int, default=None, help="Match length when shortened.")
-@click.option("--source", default="")
-@click.option("--actor", default=None)
-@click.option("--note", default="")
-@pass_context
+@click.option("--source", default="", help="Citation: article, announcement...")
+@click.option("--actor", default=default_actor, help="Who records the fact.")
+@click.option("--note", default="", help="Free-text note kept with the fact.")
+@click.option(
+    "--supersedes", default=None, metavar="ID", help="The voided result this one replaces."
+)
 def record(
-    ctx: Context,
     stage: str,
     result: str,
-    on: str,
+    on: dt.date,
     round_name: str | None,
     fixture: str | None,
     aet: str | None,
     pens: str | None,
+    winner: str | None,
     scorers: tuple[str, ...],
     minutes: int | None,
     source: str,
-    actor: str | None,
+    actor: str,
     note: str,
-) -> None:
-    """Record a result: "Home 2-1 Away". The fixture is found by stage, teams and
-    date, or scheduled on the spot.
+    supersedes: str | None,
+) -> RecordResult:
+    """Record a result: "Home 2-1 Away". The fixture is found by stage, teams,
+    round and date, or scheduled on the spot.
 
     Example: ledger record swc "Temecula FC 2-5 FC Force" --on 2014-03-01 --round "First round"
     """
-    day = parse_day(on)
-    try:
-        line = scoreline.parse_result_line(result)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
-    score = to_score(line.score)
-    if aet is not None:
-        score = Score(
-            regulation=score.regulation,
-            after_extra_time=parse_goals(aet, "--aet"),
-            penalties=score.penalties,
-        )
-    if pens is not None:
-        score = Score(
-            regulation=score.regulation,
-            after_extra_time=score.after_extra_time,
-            penalties=parse_goals(pens, "--pens"),
-        )
-    if minutes is not None and not 1 <= minutes <= 150:
-        raise InvalidInput(f"--minutes {minutes} is not a match length")
-    goals = _scorers(scorers, line.home, line.away)
-    meta = Meta(
+    home, away, score = _typed_result(result)
+    if score is None:
+        if winner is None:
+            raise InvalidInput(f'{result!r}: give a score ("Home 2-1 Away") or --winner')
+        score = Score(regulation=None)
+    elif winner is not None:
+        raise InvalidInput("--winner is for a result whose score is unknown")
+    return RecordResult(
+        stage=stage,
+        home=home,
+        away=away,
+        score=with_extra(score, aet, pens),
+        round=round_name,
+        fixture=fixture,
+        scorers=parse_scorers(scorers),
+        minutes=minutes,
+        winner=winner,
+        supersedes=supersedes,
+        on=on,
         source=source,
-        actor=actor or default_actor(),
+        actor=actor,
         note=note,
     )
-    submit_one(
-        ctx,
-        lambda state: propose_result(
-            state,
-            stage=stage,
-            home=line.home,
-            away=line.away,
-            score=score,
-            on=day,
-            round_name=round_name,
-            fixture=fixture,
-            scorers=goals,
-            minutes=minutes,
-            meta=meta,
-        ),
-    )
 
 
-def propose_result(
-    state: CompetitionState,
-    *,
-    stage: str,
-    home: str,
-    away: str,
-    score: Score,
-    on: dt.date,
-    round_name: str | None,
-    fixture: str | None,
-    scorers: tuple[Goal, ...],
-    minutes: int | None,
-    meta: Meta,
-) -> list[Event]:
-    """The events for a typed result: the fixture (if new) and the result."""
-    slug = find_stage(state, stage).stage
-    teams = stage_participants(state, slug)
-    home_team = find_team(state, home, within=teams)
-    away_team = find_team(state, away, within=teams)
-    if home_team == away_team:
-        raise InvalidInput(f"{home_team} cannot play itself")
-    events: list[Event] = []
-    if fixture is not None:
-        fx_id = find_fixture(state, fixture).fixture
-        outcome = Resolver(state).outcome(fx_id)
-        if (outcome.home, outcome.away) != (home_team, away_team):
-            sides = f"{outcome.home or '(undecided)'} v {outcome.away or '(undecided)'}"
-            raise InvalidInput(
-                f"{fx_id} is {sides}, not {home_team} v {away_team}; "
-                "name its teams, home team first"
-            )
-    else:
-        found = match_fixture(state, stage=slug, home=home_team, away=away_team, on=on)
-        if found is not None:
-            fx_id = found.fixture
-        else:
-            fx_id = new_fixture_id(state, slug)
-            events.append(
-                make(
-                    FixtureScheduled,
-                    meta,
-                    on,
-                    fixture=fx_id,
-                    stage=slug,
-                    round=round_name,
-                    group=group_of(state, slug, home_team, away_team),
-                    home=TeamSide(home_team),
-                    away=TeamSide(away_team),
-                    kickoff=on,
-                )
-            )
-    existing = state.fixtures.get(fx_id)
-    if existing is not None and existing.result is not None and existing.result.score == score:
-        if scorers and scorers != existing.result.scorers:
-            rid = existing.result.event_id
-            raise Duplicate(
-                f"{fx_id} is already recorded as {score} with other scorers; to add or change "
-                f"them use `ledger correct {rid} ... --scorer ...`"
-            )
-        return []  # the same result told again
-    events.append(
-        make(
-            ResultRecorded,
-            meta,
-            on,
-            fixture=fx_id,
-            score=score,
-            scorers=scorers,
-            match_minutes=minutes,
-            teams=(home_team, away_team),
-        )
-    )
-    return events
-
-
-@cli.command("correct")
-@click.argument("event_id")
+@fact_command(cli, "correct")
+@click.argument("target", metavar="ID")
 @click.argument("result")
 @click.option("--reason", required=True)
+@click.option("--aet", default=None, help="Score after extra time, e.g. 2-2.")
+@click.option("--pens", default=None, help="Shoot-out score, home-away, e.g. 4-3.")
+@click.option("--winner", default=None, help="Who won, when the score is unknown.")
 @click.option(
     "--scorer",
     "scorers",
@@ -420,159 +262,100 @@ def propose_result(
 )
 @click.option("--minutes", type=int, default=None, help="Match length when shortened.")
 @fact_options()
-@pass_context
 def correct(
-    ctx: Context,
-    event_id: str,
+    target: str,
     result: str,
     reason: str,
+    aet: str | None,
+    pens: str | None,
+    winner: str | None,
     scorers: tuple[str, ...],
     minutes: int | None,
     on: dt.date,
     source: str,
     actor: str,
     note: str,
-) -> None:
-    """Correct an earlier result by its event id (the short id `ledger log` prints
-    will do). RESULT is "Home 2-1 Away", home team first, or just a score.
+) -> CorrectResult:
+    """Correct a result named by its event id (the short id `ledger log` prints)
+    or by its fixture. RESULT is "Home 2-1 Away", home team first, or just a score.
 
-    Example: ledger correct 3f2a9c01 "Temecula FC 2-4 FC Force" --reason "referee report"
+    Example: ledger correct swc-r1-1 "Temecula FC 2-4 FC Force" --reason "referee report"
     """
-    meta = meta_of(source, actor, note)
-
-    def build(state: CompetitionState) -> list[Event]:
-        full_id, fixture = _result_event(state, event_id)
-        try:
-            line = scoreline.parse_result_line(result)
-        except ValueError:
-            score = parse_score_text(result)
+    home: str | None = None
+    away: str | None = None
+    try:
+        line = scoreline.parse_result_line(result)
+    except ValueError:
+        if winner is not None and result.strip().casefold() in ("", "unknown", "?"):
+            score = Score(regulation=None)
         else:
-            _same_sides(state, fixture, line.home, line.away)
-            score = to_score(line.score)
-        old = state.fixtures[fixture].result
-        outcome = Resolver(state).outcome(fixture)
-        goals = (
-            _scorers(scorers, outcome.home or "home", outcome.away or "away")
-            if scorers
-            else (old.scorers if old is not None else ())
-        )
-        length = minutes if minutes is not None else (old.match_minutes if old else None)
-        return [
-            make(
-                ResultCorrected,
-                meta,
-                on,
-                supersedes=full_id,
-                fixture=fixture,
-                score=score,
-                scorers=goals,
-                match_minutes=length,
-                reason=reason,
-                teams=(outcome.home, outcome.away)
-                if outcome.home is not None and outcome.away is not None
-                else None,
-            )
-        ]
-
-    submit_one(ctx, build)
-
-
-def _result_event(state: CompetitionState, event_id: str) -> tuple[str, str]:
-    """(full event id, fixture) of a result named by its id or the short id `log` prints."""
-    event = state.events.get(event_id)
-    if event is None and len(event_id) >= 6:
-        matches = [e for e in state.events if e.startswith(event_id)]
-        if len(matches) == 1:
-            event = state.events[matches[0]]
-    if not isinstance(event, (ResultRecorded, ResultCorrected)):
-        raise NotFound(f"no result event {event_id!r} to supersede (see `ledger log`)")
-    return event.event_id, event.fixture
-
-
-def _same_sides(state: CompetitionState, fixture: str, home: str, away: str) -> None:
-    """A corrected "Home 2-1 Away" must name the fixture's teams, home team first."""
-    outcome = Resolver(state).outcome(fixture)
-    sides = [t for t in (outcome.home, outcome.away) if t is not None]
-    typed = (find_team(state, home, within=sides), find_team(state, away, within=sides))
-    if typed != (outcome.home, outcome.away):
-        raise InvalidInput(
-            f"{fixture} is {outcome.home} v {outcome.away}: type the correction with "
-            "the home team first"
-        )
-
-
-@cli.command("void")
-@click.argument("event_id")
-@click.option("--reason", required=True)
-@fact_options()
-@pass_context
-def void(
-    ctx: Context, event_id: str, reason: str, on: dt.date, source: str, actor: str, note: str
-) -> None:
-    """Void an earlier result by its event id.
-
-    Example: ledger void 3f2a... --reason "ineligible player; match to be replayed"
-    """
-    meta = meta_of(source, actor, note)
-    submit_one(
-        ctx,
-        lambda state: [
-            make(
-                ResultVoided,
-                meta,
-                on,
-                supersedes=_result_event(state, event_id)[0],
-                fixture=_result_event(state, event_id)[1],
-                reason=reason,
-            )
-        ],
+            score = parse_score_text(result)
+    else:
+        home, away, score = line.home, line.away, to_score(line.score)
+    return CorrectResult(
+        target=target,
+        score=with_extra(score, aet, pens),
+        reason=reason,
+        home=home,
+        away=away,
+        scorers=parse_scorers(scorers) if scorers else None,
+        minutes=minutes,
+        winner=winner,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )
 
 
-@cli.command("forfeit")
+@fact_command(cli, "void")
+@click.argument("target", metavar="ID")
+@click.option("--reason", required=True)
+@fact_options()
+def void(target: str, reason: str, on: dt.date, source: str, actor: str, note: str) -> VoidResult:
+    """Void a result named by its event id or its fixture; the match can then be
+    recorded again.
+
+    Example: ledger void swc-r1-1 --reason "ineligible player; match to be replayed"
+    """
+    return VoidResult(target=target, reason=reason, on=on, source=source, actor=actor, note=note)
+
+
+@fact_command(cli, "forfeit")
 @click.argument("fixture")
 @click.argument("winner")
 @click.option("--reason", required=True)
 @click.option("--score", "score_text", default=None, help="Awarded score, e.g. 3-0.")
-@click.option("--supersedes", default=None, help="Result event the forfeit replaces.")
-@fact_options()
-@pass_context
+@fact_options(supersedes=True)
 def forfeit(
-    ctx: Context,
     fixture: str,
     winner: str,
     reason: str,
     score_text: str | None,
-    supersedes: str | None,
     on: dt.date,
     source: str,
     actor: str,
     note: str,
-) -> None:
-    """Award a match by forfeit.
+    supersedes: str | None,
+) -> AwardForfeit:
+    """Award a match by forfeit; --supersedes names the result (or forfeit) it replaces.
 
     Example: ledger forfeit usssa-3 "FC Denver" --reason "opponent fielded an ineligible player"
     """
-    meta = meta_of(source, actor, note)
-    score = parse_score_text(score_text) if score_text else None
-    submit_one(
-        ctx,
-        lambda state: [
-            make(
-                ForfeitAwarded,
-                meta,
-                on,
-                fixture=find_fixture(state, fixture).fixture,
-                winner=find_team(state, winner),
-                score=score,
-                reason=reason,
-                supersedes=supersedes,
-            )
-        ],
+    return AwardForfeit(
+        fixture=fixture,
+        winner=winner,
+        reason=reason,
+        score=parse_score_text(score_text) if score_text else None,
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )
 
 
-@cli.command("advance")
+@fact_command(cli, "advance")
 @click.argument("fixture")
 @click.argument("team")
 @click.option("--method", type=click.Choice(["shootout", "decision", "unknown"]), required=True)
@@ -580,10 +363,8 @@ def forfeit(
     "--shootout", "shootout_text", default=None, help="Shoot-out score, home-away, e.g. 4-3."
 )
 @click.option("--detail", default="", help="How it was decided, if the source says.")
-@fact_options()
-@pass_context
+@fact_options(supersedes=True)
 def advance(
-    ctx: Context,
     fixture: str,
     team: str,
     method: str,
@@ -593,41 +374,35 @@ def advance(
     source: str,
     actor: str,
     note: str,
-) -> None:
+    supersedes: str | None,
+) -> DecideAdvancement:
     """Decide who advanced after a drawn knockout tie.
 
     Example: ledger advance gg-final "CD Aguiluchos USA" --method unknown --source "article"
     """
-    meta = meta_of(source, actor, note)
-    shootout = parse_goals(shootout_text, "--shootout") if shootout_text else None
-    submit_one(
-        ctx,
-        lambda state: [
-            make(
-                AdvancementDecided,
-                meta,
-                on,
-                fixture=find_fixture(state, fixture).fixture,
-                team=find_team(state, team),
-                method=method,
-                shootout=shootout,
-                detail=detail,
-            )
-        ],
+    return DecideAdvancement(
+        fixture=fixture,
+        team=team,
+        method=cast(Literal["shootout", "decision", "unknown"], method),
+        shootout=parse_goals(shootout_text, "--shootout") if shootout_text else None,
+        detail=detail,
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )
 
 
-@cli.command("cards")
+@fact_command(cli, "cards")
 @click.argument("fixture")
 @click.argument("team")
 @click.option("--yellow", type=int, default=0)
 @click.option("--second-yellow", type=int, default=0)
 @click.option("--red", type=int, default=0, help="Direct red cards.")
 @click.option("--yellow-red", type=int, default=0, help="Yellow then direct red.")
-@fact_options()
-@pass_context
+@fact_options(supersedes=True)
 def cards(
-    ctx: Context,
     fixture: str,
     team: str,
     yellow: int,
@@ -638,38 +413,33 @@ def cards(
     source: str,
     actor: str,
     note: str,
-) -> None:
+    supersedes: str | None,
+) -> RecordCards:
     """Record the cards one team received in one match (for fair play).
 
     Example: ledger cards usssa-1 "Colorado Rovers" --yellow 2 --on 2014-03-14
     """
-    meta = meta_of(source, actor, note)
-    submit_one(
-        ctx,
-        lambda state: [
-            make(
-                CardsRecorded,
-                meta,
-                on,
-                fixture=find_fixture(state, fixture).fixture,
-                team=find_team(state, team),
-                yellow=yellow,
-                second_yellow=second_yellow,
-                red=red,
-                yellow_red=yellow_red,
-            )
-        ],
+    return RecordCards(
+        fixture=fixture,
+        team=team,
+        yellow=yellow,
+        second_yellow=second_yellow,
+        red=red,
+        yellow_red=yellow_red,
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )
 
 
-@cli.command("lots")
+@fact_command(cli, "lots")
 @click.argument("stage")
 @click.argument("order", nargs=-1, required=True)
 @click.option("--group", default=None)
-@fact_options()
-@pass_context
+@fact_options(supersedes=True)
 def lots(
-    ctx: Context,
     stage: str,
     order: tuple[str, ...],
     group: str | None,
@@ -677,24 +447,32 @@ def lots(
     source: str,
     actor: str,
     note: str,
-) -> None:
+    supersedes: str | None,
+) -> DrawLots:
     """Record a drawing of lots between teams the rules left level (best first).
 
     Example: ledger lots euro A Romania Albania --group "Group A"
     """
-    meta = meta_of(source, actor, note)
+    return DrawLots(
+        stage=stage,
+        order=order,
+        group=group,
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
+    )
 
-    def build(state: CompetitionState) -> list[Event]:
-        slug = find_stage(state, stage).stage
-        return [
-            make(
-                LotsDrawn,
-                meta,
-                on,
-                stage=slug,
-                group=group,
-                order=tuple(find_team(state, t) for t in order),
-            )
-        ]
 
-    submit_one(ctx, build)
+@fact_command(cli, "retract")
+@click.argument("target", metavar="ID")
+@click.option("--reason", required=True)
+@fact_options()
+def retract(target: str, reason: str, on: dt.date, source: str, actor: str, note: str) -> Retract:
+    """Withdraw a decision (a slot, qualifier, advancement, alias, withdrawal,
+    lots, decline or reallocation) with nothing in its place. Results are voided.
+
+    Example: ledger retract 3f2a9c01b7de --reason "the round was cancelled"
+    """
+    return Retract(target=target, reason=reason, on=on, source=source, actor=actor, note=note)

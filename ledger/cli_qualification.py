@@ -6,31 +6,19 @@ import datetime as dt
 
 import click
 
-from events.catalogue import Event
-from events.qualification import (
-    BerthAllocationChanged,
-    BerthAllocationConfirmed,
-    BerthDeclined,
-    BerthReallocated,
-    QualifierDeclared,
+from ledger.cli import LedgerGroup, cli
+from ledger.cli_write import fact_command, fact_options, parse_slot
+from ledger.commands import (
+    ChangeBerths,
+    ConfirmBerths,
+    DeclareQualifier,
+    DeclineBerth,
+    FillSlot,
+    ReallocateBerth,
 )
-from events.structure import (
-    SlotFilled,
-)
-from ledger.cli import Context, cli, fact_options, meta_of, pass_context
-from ledger.cli_write import (
-    make,
-    parse_side,
-    submit_one,
-)
-from ledger.errors import InvalidInput
-from ledger.lookup import find_path, find_team
-from projections.model import CompetitionState
-
-# --- qualification ----------------------------------------------------------
 
 
-@cli.command("qualify")
+@fact_command(cli, "qualify")
 @click.argument("path")
 @click.argument("team")
 @click.option(
@@ -38,10 +26,8 @@ from projections.model import CompetitionState
 )
 @click.option("--region", default="")
 @click.option("--provisional", is_flag=True, help="Not yet confirmed by the governing body.")
-@fact_options()
-@pass_context
+@fact_options(supersedes=True)
 def qualify(
-    ctx: Context,
     path: str,
     team: str,
     method: str,
@@ -51,57 +37,59 @@ def qualify(
     source: str,
     actor: str,
     note: str,
-) -> None:
+    supersedes: str | None,
+) -> DeclareQualifier:
     """Declare a qualifier decided outside the ledger.
 
     Example: ledger qualify usasa "Icon FC" --method "Open Cup Regional Champion" --region I
     """
-    meta = meta_of(source, actor, note)
-    submit_one(
-        ctx,
-        lambda state: [
-            make(
-                QualifierDeclared,
-                meta,
-                on,
-                path=find_path(state, path).path,
-                team=team,
-                method=method,
-                region=region,
-                confirmed=not provisional,
-            )
-        ],
+    return DeclareQualifier(
+        path=path,
+        team=team,
+        method=method,
+        region=region,
+        provisional=provisional,
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )
 
 
-@cli.command("slot")
+@fact_command(cli, "slot")
 @click.argument("path")
 @click.argument("slot")
 @click.option("--method", default="", help="e.g. 'Southwest Conference champion'.")
-@fact_options()
-@pass_context
+@fact_options(supersedes=True)
 def slot(
-    ctx: Context, path: str, slot: str, method: str, on: dt.date, source: str, actor: str, note: str
-) -> None:
+    path: str,
+    slot: str,
+    method: str,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+    supersedes: str | None,
+) -> FillSlot:
     """Say that a path's berth goes to a slot: winner:FIXTURE, champion:STAGE or
-    group:STAGE:GROUP:PLACE.
+    group:STAGE:GROUP:PLACE. Re-point it with --supersedes, or `ledger retract` it.
 
     Example: ledger slot npsl champion:swc --method "Southwest Conference champion"
     """
-    meta = meta_of(source, actor, note)
+    return FillSlot(
+        path=path,
+        slot=parse_slot(slot),
+        method=method,
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
+    )
 
-    def build(state: CompetitionState) -> list[Event]:
-        if slot.split(":")[0] not in ("winner", "loser", "champion", "group"):
-            raise InvalidInput(f"{slot!r} is not a slot (winner:, champion:, group:)")
-        side = parse_side(state, next(iter(state.stages), ""), slot)
-        return [
-            make(SlotFilled, meta, on, path=find_path(state, path).path, slot=side, method=method)
-        ]
 
-    submit_one(ctx, build)
-
-
-@cli.group("berth")
+@cli.group("berth", cls=LedgerGroup)
 def berth() -> None:
     """Confirm, change, decline or reallocate berths.
 
@@ -109,37 +97,40 @@ def berth() -> None:
     """
 
 
-@berth.command("confirm")
+@fact_command(berth, "confirm")
 @click.argument("path")
 @click.option("--berths", type=int, required=True)
-@fact_options()
-@pass_context
-def berth_confirm(
-    ctx: Context, path: str, berths: int, on: dt.date, source: str, actor: str, note: str
-) -> None:
-    """Record the governing body's confirmation of a path's berths.
+@fact_options(supersedes=True)
+def confirm(
+    path: str,
+    berths: int,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+    supersedes: str | None,
+) -> ConfirmBerths:
+    """Confirm a path's berth allocation.
 
     Example: ledger berth confirm usasa --berths 8 --source "U.S. Soccer announcement"
     """
-    meta = meta_of(source, actor, note)
-    submit_one(
-        ctx,
-        lambda state: [
-            make(
-                BerthAllocationConfirmed, meta, on, path=find_path(state, path).path, berths=berths
-            )
-        ],
+    return ConfirmBerths(
+        path=path,
+        berths=berths,
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )
 
 
-@berth.command("change")
+@fact_command(berth, "change")
 @click.argument("path")
 @click.option("--berths", type=int, required=True)
 @click.option("--unconfirmed", is_flag=True)
-@fact_options()
-@pass_context
-def berth_change(
-    ctx: Context,
+@fact_options(supersedes=True)
+def change(
     path: str,
     berths: int,
     unconfirmed: bool,
@@ -147,66 +138,63 @@ def berth_change(
     source: str,
     actor: str,
     note: str,
-) -> None:
+    supersedes: str | None,
+) -> ChangeBerths:
     """Change a path's number of berths.
 
     Example: ledger berth change usasa --berths 9 --on 2014-04-01
     """
-    meta = meta_of(source, actor, note)
-    submit_one(
-        ctx,
-        lambda state: [
-            make(
-                BerthAllocationChanged,
-                meta,
-                on,
-                path=find_path(state, path).path,
-                berths=berths,
-                confirmed=not unconfirmed,
-            )
-        ],
+    return ChangeBerths(
+        path=path,
+        berths=berths,
+        confirmed=not unconfirmed,
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )
 
 
-@berth.command("decline")
+@fact_command(berth, "decline")
 @click.argument("path")
 @click.argument("team")
 @click.option("--reason", required=True)
-@fact_options()
-@pass_context
-def berth_decline(
-    ctx: Context, path: str, team: str, reason: str, on: dt.date, source: str, actor: str, note: str
-) -> None:
+@fact_options(supersedes=True)
+def decline(
+    path: str,
+    team: str,
+    reason: str,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+    supersedes: str | None,
+) -> DeclineBerth:
     """Record that a team declined its berth.
 
     Example: ledger berth decline usasa "Icon FC" --reason "withdrew"
     """
-    meta = meta_of(source, actor, note)
-    submit_one(
-        ctx,
-        lambda state: [
-            make(
-                BerthDeclined,
-                meta,
-                on,
-                path=find_path(state, path).path,
-                team=find_team(state, team),
-                reason=reason,
-            )
-        ],
+    return DeclineBerth(
+        path=path,
+        team=team,
+        reason=reason,
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )
 
 
-@berth.command("reallocate")
+@fact_command(berth, "reallocate")
 @click.argument("path")
 @click.argument("from_team")
 @click.argument("to_team")
 @click.option("--to-path", default=None)
 @click.option("--reason", default="")
-@fact_options()
-@pass_context
-def berth_reallocate(
-    ctx: Context,
+@fact_options(supersedes=True)
+def reallocate(
     path: str,
     from_team: str,
     to_team: str,
@@ -216,24 +204,21 @@ def berth_reallocate(
     source: str,
     actor: str,
     note: str,
-) -> None:
-    """Move a berth from one team to another.
+    supersedes: str | None,
+) -> ReallocateBerth:
+    """Move a berth from one team to another (and possibly another path).
 
     Example: ledger berth reallocate usasa "Icon FC" "Mass Premier Soccer" --reason "declined"
     """
-    meta = meta_of(source, actor, note)
-    submit_one(
-        ctx,
-        lambda state: [
-            make(
-                BerthReallocated,
-                meta,
-                on,
-                path=find_path(state, path).path,
-                from_team=find_team(state, from_team),
-                to_team=to_team,
-                to_path=find_path(state, to_path).path if to_path else None,
-                reason=reason,
-            )
-        ],
+    return ReallocateBerth(
+        path=path,
+        from_team=from_team,
+        to_team=to_team,
+        to_path=to_path,
+        reason=reason,
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )

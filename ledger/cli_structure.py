@@ -3,45 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast, get_args
+from typing import Literal, cast, get_args
 
 import click
 
-from events.catalogue import Event
-from events.rules import PRESETS, Criterion, PointsRule, RuleSet, TiebreakStep, preset
-from events.structure import (
-    AssumptionRecorded,
-    CompetitionCreated,
-    GroupDefined,
-    QualificationPathDefined,
-    RuleSetDeclared,
-    StageCreated,
-    TeamAliasRecorded,
-    TeamEntered,
-    TeamWithdrew,
-)
-from ledger.cli import Context, cli, fact_options, meta_of, pass_context
-from ledger.cli_write import (
-    make,
-    report,
-    submit_one,
+from events.rules import PRESETS, Criterion, PointsRule, RuleSet, TiebreakStep
+from ledger.cli import cli
+from ledger.cli_write import fact_command, fact_options
+from ledger.commands import (
+    CreateCompetition,
+    CreateStage,
+    DeclareRules,
+    DefineGroup,
+    DefinePath,
+    EnterTeams,
+    RecordAlias,
+    RecordAssumption,
+    UseCompetition,
+    WithdrawTeam,
 )
 from ledger.errors import InvalidInput
-from ledger.lookup import find_path, find_stage, find_team
-from projections.model import CompetitionState
-
-# --- structure --------------------------------------------------------------
 
 
-@cli.command("new")
+@fact_command(cli, "new")
 @click.argument("slug")
 @click.option("--name", required=True, help="Display name of the competition.")
 @click.option("--season", default="", help="Season, e.g. 2014.")
 @click.option("--field-size", type=int, default=None, help="Teams in the competition proper.")
 @fact_options()
-@pass_context
 def new_competition(
-    ctx: Context,
     slug: str,
     name: str,
     season: str,
@@ -50,25 +40,34 @@ def new_competition(
     source: str,
     actor: str,
     note: str,
-) -> None:
-    """Create a competition.
+) -> CreateCompetition:
+    """Create a competition (in a script: the lines after it apply to it).
 
     Example: ledger new usoc-2014 --name "2014 U.S. Open Cup" --season 2014 --on 2014-01-01
     """
-    meta = meta_of(source, actor, note)
-    event = make(
-        CompetitionCreated,
-        meta,
-        on,
-        competition=slug,
+    return CreateCompetition(
+        slug=slug,
         name=name,
         season=season,
         field_size=field_size,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )
-    report(ctx.submit(lambda _: [event], stream=slug))
 
 
-@cli.command("path")
+@fact_command(cli, "use")
+@click.argument("slug")
+def use_competition(slug: str) -> UseCompetition:
+    """In a ledger script: the lines after it apply to this existing competition.
+
+    Example: ledger use usoc-2014
+    """
+    return UseCompetition(slug=slug, on=dt.date.today())
+
+
+@fact_command(cli, "path")
 @click.argument("slug")
 @click.option("--name", required=True)
 @click.option("--berths", type=int, default=None, help="Number of berths (omit if unknown).")
@@ -77,9 +76,7 @@ def new_competition(
 @click.option("--governing-body", default="")
 @click.option("--parent", default=None, help="Parent path slug.")
 @fact_options()
-@pass_context
 def define_path(
-    ctx: Context,
     slug: str,
     name: str,
     berths: int | None,
@@ -91,32 +88,31 @@ def define_path(
     source: str,
     actor: str,
     note: str,
-) -> None:
+) -> DefinePath:
     """Define a qualification path and its berths.
 
     Example: ledger path usasa --name USASA --berths 8 --unconfirmed --on 2014-01-01
     """
-    meta = meta_of(source, actor, note)
-    submit_one(
-        ctx,
-        lambda state: [
-            make(
-                QualificationPathDefined,
-                meta,
-                on,
-                path=slug,
-                name=name,
-                berths=berths,
-                entry_round=entry_round,
-                allocation_confirmed=not unconfirmed,
-                governing_body=governing_body,
-                parent=find_path(state, parent).path if parent else None,
-            )
-        ],
+    return DefinePath(
+        slug=slug,
+        name=name,
+        berths=berths,
+        entry_round=entry_round,
+        confirmed=not unconfirmed,
+        governing_body=governing_body,
+        parent=parent,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )
 
 
-@cli.command("stage")
+def _csv(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+@fact_command(cli, "stage")
 @click.argument("slug")
 @click.option("--name", required=True)
 @click.option("--format", "fmt", type=click.Choice(["knockout", "group"]), required=True)
@@ -132,9 +128,7 @@ def define_path(
 )
 @click.option("--entries-open", is_flag=True, help="Teams may still sign up.")
 @fact_options()
-@pass_context
 def create_stage(
-    ctx: Context,
     slug: str,
     name: str,
     fmt: str,
@@ -147,38 +141,26 @@ def create_stage(
     source: str,
     actor: str,
     note: str,
-) -> None:
+) -> CreateStage:
     """Create a knockout or group stage.
 
     Example: ledger stage swc --name "Southwest Conference" --format knockout
     --rounds "First round,Semi-final,Final" --path npsl --on 2014-03-01
     """
-    meta = meta_of(source, actor, note)
-
-    def build(state: CompetitionState) -> list[Event]:
-        events: list[Event] = [
-            make(
-                StageCreated,
-                meta,
-                on,
-                stage=slug,
-                name=name,
-                format=fmt,
-                path=find_path(state, path).path if path else None,
-                rounds=_csv(rounds),
-                feeds_from=tuple(find_stage(state, s).stage for s in _csv(feeds_from)),
-                entries_open=entries_open,
-            )
-        ]
-        if rules_preset:
-            events.append(make(RuleSetDeclared, meta, on, stage=slug, rules=preset(rules_preset)))
-        return events
-
-    submit_one(ctx, build)
-
-
-def _csv(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
+    return CreateStage(
+        slug=slug,
+        name=name,
+        format=cast(Literal["knockout", "group"], fmt),
+        path=path,
+        rounds=_csv(rounds),
+        feeds_from=_csv(feeds_from),
+        preset=rules_preset,
+        entries_open=entries_open,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
+    )
 
 
 def parse_tiebreaks(text: str) -> tuple[TiebreakStep, ...]:
@@ -203,7 +185,7 @@ def parse_tiebreaks(text: str) -> tuple[TiebreakStep, ...]:
     return tuple(steps)
 
 
-@cli.command("rules")
+@fact_command(cli, "rules")
 @click.argument("stage")
 @click.option("--preset", "preset_name", type=click.Choice(sorted(PRESETS)), default=None)
 @click.option(
@@ -222,9 +204,7 @@ def parse_tiebreaks(text: str) -> tuple[TiebreakStep, ...]:
     help="A round with another length, e.g. Final=90.",
 )
 @fact_options()
-@pass_context
 def declare_rules(
-    ctx: Context,
     stage: str,
     preset_name: str | None,
     tiebreaks: str | None,
@@ -237,12 +217,11 @@ def declare_rules(
     source: str,
     actor: str,
     note: str,
-) -> None:
+) -> DeclareRules:
     """Declare a stage's rule set: points, tiebreak order and match length.
 
     Example: ledger rules usssa-groups --preset points-gd-gf --minutes 50 --on 2014-03-14
     """
-    meta = meta_of(source, actor, note)
     if tiebreaks:
         steps = parse_tiebreaks(tiebreaks)
         name = "custom"
@@ -262,22 +241,15 @@ def declare_rules(
         match_minutes=minutes,
         round_minutes=per_round,
     )
-    submit_one(
-        ctx,
-        lambda state: [
-            make(RuleSetDeclared, meta, on, stage=find_stage(state, stage).stage, rules=rules)
-        ],
-    )
+    return DeclareRules(stage=stage, rules=rules, on=on, source=source, actor=actor, note=note)
 
 
-@cli.command("enter")
+@fact_command(cli, "enter")
 @click.argument("stage")
 @click.argument("teams", nargs=-1, required=True)
 @click.option("--seed", type=int, default=None, help="Seed (with a single team).")
 @fact_options()
-@pass_context
 def enter_teams(
-    ctx: Context,
     stage: str,
     teams: tuple[str, ...],
     seed: int | None,
@@ -285,69 +257,63 @@ def enter_teams(
     source: str,
     actor: str,
     note: str,
-) -> None:
+) -> EnterTeams:
     """Enter one or more teams into a stage.
 
     Example: ledger enter swc "FC Hasental" "San Diego Flash" --on 2014-03-01
     """
-    meta = meta_of(source, actor, note)
-    if seed is not None and len(teams) != 1:
-        raise InvalidInput("--seed goes with exactly one team")
-
-    def build(state: CompetitionState) -> list[Event]:
-        slug = find_stage(state, stage).stage
-        return [
-            make(TeamEntered, meta, on, stage=slug, team=state.canonical(t.strip()), seed=seed)
-            for t in teams
-        ]
-
-    submit_one(ctx, build)
+    return EnterTeams(
+        stage=stage, teams=teams, seed=seed, on=on, source=source, actor=actor, note=note
+    )
 
 
-@cli.command("withdraw")
+@fact_command(cli, "withdraw")
 @click.argument("stage")
 @click.argument("team")
 @click.option("--reason", required=True)
-@fact_options()
-@pass_context
+@click.option(
+    "--fixtures",
+    type=click.Choice(["walkover", "cancelled"]),
+    default="walkover",
+    show_default=True,
+    help="What becomes of the team's unplayed fixtures.",
+)
+@fact_options(supersedes=True)
 def withdraw(
-    ctx: Context,
     stage: str,
     team: str,
     reason: str,
+    fixtures: str,
     on: dt.date,
     source: str,
     actor: str,
     note: str,
-) -> None:
-    """Record that a team withdrew from a stage.
+    supersedes: str | None,
+) -> WithdrawTeam:
+    """Record that a team withdrew from a stage; its unplayed fixtures become
+    walkovers for the opponents (or are cancelled), and it loses any berth.
 
     Example: ledger withdraw norcal "Corinthians USA" --reason "did not travel"
     """
-    meta = meta_of(source, actor, note)
-    submit_one(
-        ctx,
-        lambda state: [
-            make(
-                TeamWithdrew,
-                meta,
-                on,
-                stage=find_stage(state, stage).stage,
-                team=team,
-                reason=reason,
-            )
-        ],
+    return WithdrawTeam(
+        stage=stage,
+        team=team,
+        reason=reason,
+        fixtures=cast(Literal["walkover", "cancelled"], fixtures),
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )
 
 
-@cli.command("group")
+@fact_command(cli, "group")
 @click.argument("stage")
 @click.argument("group")
 @click.argument("teams", nargs=-1, required=True)
-@fact_options()
-@pass_context
+@fact_options(supersedes=True)
 def define_group(
-    ctx: Context,
     stage: str,
     group: str,
     teams: tuple[str, ...],
@@ -355,53 +321,65 @@ def define_group(
     source: str,
     actor: str,
     note: str,
-) -> None:
-    """Put entered teams into a group of a group stage.
+    supersedes: str | None,
+) -> DefineGroup:
+    """Put entered teams into a group of a group stage. Changing a group names
+    the definition it replaces with --supersedes; a change that would leave out
+    teams with results in the group is refused.
 
     Example: ledger group usssa-groups A "Colorado Rovers" Boulevard --on 2014-03-14
     """
-    meta = meta_of(source, actor, note)
+    return DefineGroup(
+        stage=stage,
+        group=group,
+        teams=teams,
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
+    )
 
-    def build(state: CompetitionState) -> list[Event]:
-        slug = find_stage(state, stage).stage
-        members = tuple(find_team(state, t, within=state.stages[slug].teams) for t in teams)
-        return [make(GroupDefined, meta, on, stage=slug, group=group, teams=members)]
 
-    submit_one(ctx, build)
-
-
-@cli.command("alias")
+@fact_command(cli, "alias")
 @click.argument("alias")
 @click.argument("team")
-@fact_options()
-@pass_context
+@fact_options(supersedes=True)
 def record_alias(
-    ctx: Context, alias: str, team: str, on: dt.date, source: str, actor: str, note: str
-) -> None:
+    alias: str,
+    team: str,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+    supersedes: str | None,
+) -> RecordAlias:
     """Record that ALIAS is another spelling of TEAM.
 
     Example: ledger alias "Aztecs Mojos" "Azteca Mojos" --on 2014-03-14
     """
-    meta = meta_of(source, actor, note)
-    submit_one(
-        ctx,
-        lambda state: [make(TeamAliasRecorded, meta, on, alias=alias, team=find_team(state, team))],
+    return RecordAlias(
+        alias=alias,
+        team=team,
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
     )
 
 
-@cli.command("assume")
+@fact_command(cli, "assume")
 @click.argument("subject")
 @click.argument("assumption")
 @fact_options()
-@pass_context
 def record_assumption(
-    ctx: Context, subject: str, assumption: str, on: dt.date, source: str, actor: str, note: str
-) -> None:
+    subject: str, assumption: str, on: dt.date, source: str, actor: str, note: str
+) -> RecordAssumption:
     """Record an assumption where the source is silent.
 
     Example: ledger assume usssa-groups "groups inferred from who played whom"
     """
-    meta = meta_of(source, actor, note)
-    submit_one(
-        ctx, lambda _: [make(AssumptionRecorded, meta, on, subject=subject, assumption=assumption)]
+    return RecordAssumption(
+        subject=subject, assumption=assumption, on=on, source=source, actor=actor, note=note
     )

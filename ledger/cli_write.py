@@ -1,32 +1,45 @@
-"""Shared pieces of the commands that append facts: building, parsing, reporting."""
+"""Text into commands: the pieces every command that states a fact shares.
+
+A fact command's function only turns what was typed into a `Command` and
+returns it; the `ledger` group executes what it returns (and a ledger script
+collects what its lines return into one batch). No rules live here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from events.base import (
-    Fact,
-    Goals,
-    GroupPlace,
-    LoserOf,
-    Score,
-    Side,
-    StageWinner,
-    TeamSide,
-    WinnerOf,
-)
-from events.catalogue import Event, Recorded, tag_of
+from events.base import Goals, GroupPlace, LoserOf, Score, Side, StageWinner, TeamSide, WinnerOf
 from ledger import scoreline
-from ledger.cli import Context
+from ledger.commands.matches import TeamScorers
 from ledger.errors import InvalidInput
 from ledger.importers.common import to_score
-from ledger.lookup import find_fixture, find_stage, find_team
-from ledger.service import Meta, new_id
-from projections.model import CompetitionState
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The commands that state facts: the ones a ledger script may contain.
+FACT_COMMANDS: set[click.Command] = set()
+
+
+def fact_command(group: click.Group, name: str) -> Callable[[F], click.Command]:
+    """Register a command whose function returns the Command to execute."""
+
+    def decorate(fn: F) -> click.Command:
+        command = group.command(name)(fn)
+        FACT_COMMANDS.add(command)
+        return command
+
+    return decorate
+
+
+def default_actor(fallback: str = "clerk") -> str:
+    """Who records a fact when --actor is not given."""
+    return os.environ.get("LEDGER_ACTOR") or os.environ.get("USER") or fallback
 
 
 def parse_score_text(text: str) -> Score:
@@ -43,51 +56,98 @@ def parse_goals(text: str, what: str) -> Goals:
     return score.regulation
 
 
-def parse_side(state: CompetitionState, stage: str, text: str) -> Side:
-    """A fixture side: a team, or `winner:FIXTURE`, `loser:FIXTURE`,
-    `group:STAGE:GROUP:PLACE`, `champion:STAGE`."""
+def with_extra(score: Score, aet: str | None, pens: str | None) -> Score:
+    """The score with --aet and --pens added, each kept apart."""
+    if aet is not None:
+        score = Score(
+            regulation=score.regulation,
+            after_extra_time=parse_goals(aet, "--aet"),
+            penalties=score.penalties,
+        )
+    if pens is not None:
+        score = Score(
+            regulation=score.regulation,
+            after_extra_time=score.after_extra_time,
+            penalties=parse_goals(pens, "--pens"),
+        )
+    return score
+
+
+def parse_side(text: str) -> Side:
+    """A fixture side as typed: a team, or `winner:FIXTURE`, `loser:FIXTURE`,
+    `group:STAGE:GROUP:PLACE`, `champion:STAGE`. Names are resolved on execution."""
     kind, _, rest = text.partition(":")
     if kind == "winner" and rest:
-        return WinnerOf(find_fixture(state, rest).fixture)
+        return WinnerOf(rest)
     if kind == "loser" and rest:
-        return LoserOf(find_fixture(state, rest).fixture)
+        return LoserOf(rest)
     if kind == "champion" and rest:
-        return StageWinner(find_stage(state, rest).stage)
+        return StageWinner(rest)
     if kind == "group" and rest:
         parts = rest.split(":")
         if len(parts) != 3 or not parts[2].isdigit():
             raise InvalidInput(f"a group slot is group:STAGE:GROUP:PLACE, not {text!r}")
-        return GroupPlace(find_stage(state, parts[0]).stage, parts[1], int(parts[2]))
-    return TeamSide(find_team(state, text, within=state.stages[stage].teams))
+        return GroupPlace(parts[0], parts[1], int(parts[2]))
+    return TeamSide(text)
 
 
-def report(
-    recorded: Sequence[Recorded], *, nothing: str = "already recorded: nothing appended"
-) -> None:
-    ctx = click.get_current_context().obj
-    if isinstance(ctx, Context) and ctx.batch is not None:
-        return
-    if not recorded:
-        click.echo(nothing)
-        return
-    for rec in recorded:
-        click.echo(f"recorded {tag_of(rec.event)} {rec.event.event_id} (#{rec.position})")
+def parse_slot(text: str) -> Side:
+    side = parse_side(text)
+    if isinstance(side, TeamSide):
+        raise InvalidInput(f"{text!r} is not a slot (winner:, loser:, champion:, group:)")
+    return side
 
 
-def submit_one(ctx: Context, build: Callable[[CompetitionState], Sequence[Event]]) -> None:
-    report(ctx.submit(build))
+def parse_scorers(items: tuple[str, ...]) -> tuple[TeamScorers, ...]:
+    """`--scorer "Team: Name 14', Other 50'"` lines, one per side."""
+    out = []
+    for item in items:
+        try:
+            team, scorers = scoreline.parse_scorer_line(item)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from exc
+        out.append(TeamScorers(team=team, scorers=tuple(scorers)))
+    return tuple(out)
 
 
-E = TypeVar("E", bound=Fact)
+def fact_options(*, on_required: bool = False, supersedes: bool = False) -> Callable[[F], F]:
+    """--on, --source, --actor, --note (and --supersedes): the valid time and
+    citation of a fact."""
+    from ledger.cli import DAY
 
+    def decorate(fn: F) -> F:
+        if supersedes:
+            fn = click.option(
+                "--supersedes",
+                default=None,
+                metavar="ID",
+                help="The event this fact replaces (the short id `ledger log` prints).",
+            )(fn)
+        fn = click.option("--note", default="", help="Free-text note kept with the fact.")(fn)
+        fn = click.option(
+            "--actor",
+            default=default_actor,
+            show_default="$LEDGER_ACTOR or $USER",
+            help="Who records the fact.",
+        )(fn)
+        fn = click.option("--source", default="", help="Citation: article, announcement...")(fn)
+        if on_required:
+            fn = click.option(
+                "--on",
+                "on",
+                type=DAY,
+                required=True,
+                help="Sporting date of the fact (YYYY-MM-DD).",
+            )(fn)
+        else:
+            fn = click.option(
+                "--on",
+                "on",
+                type=DAY,
+                default=lambda: dt.date.today(),
+                show_default="today",
+                help="Sporting date the fact takes effect.",
+            )(fn)
+        return fn
 
-def make(cls: type[E], meta: Meta, on: dt.date, **fields: Any) -> E:
-    """A new fact with a fresh id, its sporting date and its citation."""
-    return cls(
-        event_id=new_id(),
-        occurred_on=on,
-        source=meta.source,
-        actor=meta.actor,
-        note=meta.note,
-        **fields,
-    )
+    return decorate

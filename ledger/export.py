@@ -11,11 +11,14 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 import msgspec
 
 from events.catalogue import decode_body
+from ledger.commands import Replay
 from ledger.errors import InvalidInput, LedgerError
+from ledger.service import Ledger
 from ledger.store import GENESIS, EventStore, Pending, envelope, open_envelope, stream_id
 
 FORMAT = "results-ledger-export"
@@ -53,8 +56,15 @@ def is_export(text: str) -> bool:
     return text.lstrip().startswith("{") and f'"{FORMAT}"' in text.split("\n", 1)[0]
 
 
-def import_export(store: EventStore, text: str, *, filename: str) -> int:
-    """Append the exported events that the ledger lacks; returns how many."""
+def import_export(ledger: Ledger, text: str, *, filename: str) -> int:
+    """Append the exported events that the ledger lacks; returns how many.
+
+    Every new event is decided again, in order, against the competition as the
+    ledger and the export's earlier events leave it: a fact the decisions refuse
+    fails the whole import with its line and the reason. Events that pass are
+    stored with their original bytes and hashes.
+    """
+    store = ledger.store
     lines = text.splitlines()
     try:
         header = _header.decode(lines[0])
@@ -64,6 +74,7 @@ def import_export(store: EventStore, text: str, *, filename: str) -> int:
         raise InvalidInput(f"{filename}:1: unsupported export {header.format} v{header.version}")
     incoming: dict[str, list[tuple[int, str, bytes]]] = defaultdict(list)
     order: list[tuple[str, int]] = []
+    line_of: dict[tuple[str, int], int] = {}
     for number, text_line in enumerate(lines[1:], start=2):
         if not text_line.strip():
             continue
@@ -77,6 +88,7 @@ def import_export(store: EventStore, text: str, *, filename: str) -> int:
             raise InvalidInput(f"{filename}:{number}: hash does not match the event (altered?)")
         incoming[body.stream].append((body.version, line.hash, raw))
         order.append((body.stream, body.version))
+        line_of[(body.stream, body.version)] = number
     if len(order) != header.events:
         raise InvalidInput(f"{filename}: header says {header.events} events, found {len(order)}")
     pending: dict[tuple[str, int], Pending] = {}
@@ -99,7 +111,50 @@ def import_export(store: EventStore, text: str, *, filename: str) -> int:
             pending[(stream, version)] = Pending(
                 stream_id(stream), version, body.event_type, envelope(raw, digest)
             )
-    to_store = [pending[key] for key in order if key in pending]
+    to_store = [key for key in order if key in pending]
+    _redecide(
+        ledger,
+        [(key, decode_body(bytes(_envelope_body(pending[key])))) for key in to_store],
+        line_of,
+        filename,
+    )
     if to_store:
-        store.save_pending(to_store)
+        store.save_pending([pending[key] for key in to_store])
+        ledger.catch_up()
     return len(to_store)
+
+
+def _envelope_body(p: Pending) -> bytes:
+    return open_envelope(p.state)[1]
+
+
+def _redecide(
+    ledger: Ledger,
+    bodies: list[tuple[tuple[str, int], Any]],
+    line_of: dict[tuple[str, int], int],
+    filename: str,
+) -> None:
+    """Decide each new event again; any refusal names its line in the file."""
+    commands = [Replay(event=body.event, on=body.event.occurred_on) for _, body in bodies]
+    streams = [body.stream for _, body in bodies]
+    by_stream: dict[str, list[int]] = defaultdict(list)
+    for i, stream in enumerate(streams):
+        by_stream[stream].append(i)
+    for stream, indexes in by_stream.items():
+        batch = [commands[i] for i in indexes]
+        try:
+            decided = ledger.decide(*batch, competition=stream)
+        except LedgerError as exc:
+            at = indexes[exc.index] if exc.index is not None else indexes[0]
+            key = bodies[at][0]
+            raise type(exc)(
+                f"{filename}:{line_of[key]}: the event is refused: {exc}; nothing was imported"
+            ) from exc
+        accepted = {e.event_id for events in decided.values() for e in events}
+        for i in indexes:
+            key, body = bodies[i]
+            if body.event.event_id not in accepted:
+                raise InvalidInput(
+                    f"{filename}:{line_of[key]}: the event repeats a fact already on record; "
+                    "nothing was imported"
+                )

@@ -9,7 +9,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from ledger.errors import NotFound
+from ledger.errors import (
+    InvalidInput,
+    UnknownEvent,
+    UnknownFixture,
+    UnknownPath,
+    UnknownStage,
+    UnknownTeam,
+)
 from projections.model import CompetitionState, FixtureState, PathState, StageState
 
 
@@ -35,7 +42,7 @@ def find_stage(state: CompetitionState, text: str) -> StageState:
         if want in (norm(stage.stage), norm(stage.name)):
             return stage
     names = [s.stage for s in state.stages.values()] + [s.name for s in state.stages.values()]
-    raise NotFound(f"no stage {text!r}{suggest(text, names)}")
+    raise UnknownStage(f"no stage {text!r}{suggest(text, names)}")
 
 
 def find_path(state: CompetitionState, text: str) -> PathState:
@@ -44,7 +51,7 @@ def find_path(state: CompetitionState, text: str) -> PathState:
         if want in (norm(path.path), norm(path.name)):
             return path
     names = [p.path for p in state.paths.values()] + [p.name for p in state.paths.values()]
-    raise NotFound(f"no qualification path {text!r}{suggest(text, names)}")
+    raise UnknownPath(f"no qualification path {text!r}{suggest(text, names)}")
 
 
 def known_teams(state: CompetitionState) -> list[str]:
@@ -62,7 +69,7 @@ def find_team(state: CompetitionState, text: str, *, within: Iterable[str] | Non
         if norm(alias) == want and fact.team in teams:
             return fact.team
     where = "" if within is None else " in this stage"
-    raise NotFound(f"no team {text!r}{where}{suggest(text, [*teams, *state.aliases])}")
+    raise UnknownTeam(f"no team {text!r}{where}{suggest(text, [*teams, *state.aliases])}")
 
 
 def find_fixture(state: CompetitionState, text: str) -> FixtureState:
@@ -71,4 +78,20 @@ def find_fixture(state: CompetitionState, text: str) -> FixtureState:
     for fixture, fx in state.fixtures.items():
         if norm(fixture) == norm(text):
             return fx
-    raise NotFound(f"no fixture {text!r}{suggest(text, state.fixtures)}")
+    raise UnknownFixture(f"no fixture {text!r}{suggest(text, state.fixtures)}")
+
+
+def find_event(state: CompetitionState, text: str) -> str:
+    """The full id of an event named by its id or by the short id `ledger log` prints."""
+    wanted = text.strip().lower()
+    if wanted in state.events:
+        return wanted
+    if len(wanted) >= 6:
+        matches = [e for e in state.events if e.startswith(wanted)]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise InvalidInput(
+                f"the short id {text!r} names {len(matches)} events; give more of it"
+            )
+    raise UnknownEvent(f"no event {text!r} in this competition (see `ledger log`)")

@@ -1,22 +1,25 @@
-"""Ledger scripts: a file of `ledger` commands, one fact per line, run as one append.
+"""Ledger scripts: a file of `ledger` commands, one fact per line, run as one batch.
 
 This is the format of the bundled 2014 ledger. Lines are shell-quoted commands
 (`ledger` prefix optional), `#` starts a comment line, a trailing backslash
-continues a line. Every line is checked before anything is written.
+continues a line. Each line is read into its Command with the same options as
+the command line (nothing is executed while reading); `new SLUG` or `use SLUG`
+switches the competition the following lines apply to. The whole file is then
+one `Ledger.execute`: all of it is appended, or nothing.
 """
 
 from __future__ import annotations
 
-import copy
 import shlex
 
 import click
 
-from events.catalogue import Event, Recorded
-from ledger.cli import Context, cli
-from ledger.decisions import decide_all
+from events.catalogue import Recorded
+from ledger.cli import cli
+from ledger.cli_write import FACT_COMMANDS
+from ledger.commands import Command, Meta
 from ledger.errors import InvalidInput, LedgerError
-from projections.model import CompetitionState
+from ledger.service import Ledger
 
 
 def logical_lines(text: str) -> list[tuple[int, str]]:
@@ -47,46 +50,70 @@ def looks_like_script(text: str) -> bool:
         return False
     try:
         first = shlex.split(lines[0][1], comments=True)
-    except ValueError:  # a broken first line: still a script, reported by run_script
+    except ValueError:  # a broken first line: still a script, reported by read_script
         first = lines[0][1].split()
     return bool(first) and (first[0] == "ledger" or first[0] in cli.commands)
 
 
-def run_script(ctx: Context, text: str, *, filename: str) -> list[Recorded]:
-    """Decide every line in order, then append all new facts in one transaction."""
-    ctx.batch = []
+def _command_of(args: list[str]) -> Command:
+    """The Command one script line states, read with the command line's own options."""
+    parent = click.Context(cli, info_name="ledger")
+    command: click.Command | None = cli
+    name = "ledger"
+    while isinstance(command, click.Group):
+        if not args:
+            raise InvalidInput(f"`{name}` needs a subcommand")
+        word, *args = args
+        found = command.get_command(parent, word)
+        if found is None:
+            raise InvalidInput(f"no such command: {word!r}")
+        command, name = found, word
+        if isinstance(command, click.Group):
+            parent = click.Context(command, info_name=word, parent=parent)
+    assert command is not None
+    if command not in FACT_COMMANDS:
+        raise InvalidInput(f"`{name}` cannot appear in a ledger script: a script states facts only")
+    with command.make_context(name, args, parent=parent) as sub:
+        result = command.invoke(sub)
+    assert isinstance(result, Command)
+    return result
+
+
+def read_script(text: str, *, filename: str) -> list[tuple[int, Command]]:
+    """Every line's Command with its line number; the first bad line is an error."""
+    commands: list[tuple[int, Command]] = []
+    for number, line in logical_lines(text):
+        try:
+            args = shlex.split(line, comments=True)
+        except ValueError as exc:
+            raise InvalidInput(f"{filename}:{number}: {exc}") from exc
+        if args and args[0] == "ledger":
+            args = args[1:]
+        if not args:
+            continue
+        try:
+            commands.append((number, _command_of(args)))
+        except click.ClickException as exc:
+            message = " ".join(exc.format_message().split())
+            raise InvalidInput(f"{filename}:{number}: {message}") from exc
+        except LedgerError as exc:
+            raise type(exc)(f"{filename}:{number}: {exc}") from exc
+    return commands
+
+
+def run_script(
+    ledger: Ledger,
+    text: str,
+    *,
+    filename: str,
+    competition: str | None = None,
+    meta: Meta | None = None,
+) -> list[Recorded]:
+    """Read every line, then execute the whole file as one batch."""
+    lines = read_script(text, filename=filename)
     try:
-        for number, line in logical_lines(text):
-            try:
-                args = shlex.split(line, comments=True)
-            except ValueError as exc:
-                raise InvalidInput(f"{filename}:{number}: {exc}") from exc
-            if args and args[0] == "ledger":
-                args = args[1:]
-            if not args:
-                continue
-            ctx.batch_line = number
-            try:
-                cli.main(args, prog_name="ledger", standalone_mode=False, obj=ctx)
-            except click.ClickException as exc:
-                message = " ".join(exc.format_message().split())
-                raise InvalidInput(f"{filename}:{number}: {message}") from exc
-            except LedgerError as exc:
-                raise type(exc)(f"{filename}:{number}: {exc}") from exc
-        proposals = ctx.batch
-    finally:
-        ctx.batch = None
-
-    def combined(state: CompetitionState) -> list[Event]:
-        work = copy.deepcopy(state)
-        accepted: list[Event] = []
-        for number, build in proposals:
-            try:
-                events = decide_all(work, list(build(work)), in_place=True)
-            except LedgerError as exc:
-                raise type(exc)(f"{filename}:{number}: {exc}") from exc
-            accepted.extend(events)
-        return accepted
-
-    stream = ctx.competition or ctx.slug()
-    return ctx.ledger.submit(stream, combined)
+        return ledger.execute(*(c for _, c in lines), competition=competition, meta=meta)
+    except LedgerError as exc:
+        if exc.index is None:
+            raise
+        raise type(exc)(f"{filename}:{lines[exc.index][0]}: {exc}") from exc

@@ -1,4 +1,11 @@
-"""The ledger's service layer: read a competition, decide, append, retry on conflict."""
+"""The ledger as a library: `execute` commands, and read what they add up to.
+
+Every entry point (the CLI, ledger scripts, the importers, an imported export,
+a Python script) appends through `Ledger.execute`: it decides every command
+against the competition as it stands and appends all the resulting facts in
+one transaction, deciding again on fresh state when another clerk appended
+first. The reads return the typed rows the CLI prints as JSON.
+"""
 
 from __future__ import annotations
 
@@ -7,33 +14,27 @@ import os
 import random
 import sqlite3
 import time
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-import msgspec
 import sqlite_utils
 
 from events.catalogue import Event, Recorded
-from ledger.decisions import decide_all
-from ledger.errors import ConcurrentAppend, NotFound
-from ledger.lookup import suggest
+from ledger.commands import Command, CreateCompetition, Meta, UseCompetition, decide
+from ledger.errors import ConcurrentAppend, LedgerError, UnknownCompetition
+from ledger.lookup import find_path, find_stage, find_team, suggest
 from ledger.store import EventStore
 from projections import readmodel
+from projections.audit import Audit, audit
 from projections.model import CompetitionState, fold, select
-
-Proposal = Callable[[CompetitionState], Sequence[Event]]
-
-
-class Meta(msgspec.Struct, frozen=True, kw_only=True):
-    """Who says so and where it is written: stamped on every fact of a command."""
-
-    source: str = ""
-    actor: str = ""
-    note: str = ""
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
+from projections.qualifiers import PathSummary, QualifierEntry, qualifiers
+from projections.views import (
+    BracketMatch,
+    StageRow,
+    TableRow,
+    bracket_matches,
+    stage_rows,
+    table_rows,
+)
 
 
 class Ledger:
@@ -95,14 +96,16 @@ class Ledger:
         if wanted is not None:
             if wanted in names:
                 return wanted
-            raise NotFound(f"no competition {wanted!r}{suggest(wanted, names)}")
+            raise UnknownCompetition(f"no competition {wanted!r}{suggest(wanted, names)}")
         if len(names) == 1:
             return names[0]
         if not names:
-            raise NotFound(
+            raise UnknownCompetition(
                 "the ledger is empty: run `ledger demo`, `ledger import` or `ledger new`"
             )
-        raise NotFound(f"several competitions; choose one with --competition: {', '.join(names)}")
+        raise UnknownCompetition(
+            f"several competitions; choose one with --competition: {', '.join(names)}"
+        )
 
     def history(
         self,
@@ -115,29 +118,132 @@ class Ledger:
 
     def view(
         self,
-        competition: str,
+        competition: str | None = None,
         *,
         as_of: dt.date | None = None,
         known_at: dt.datetime | None = None,
     ) -> CompetitionState:
-        return fold(self.history(competition, as_of=as_of, known_at=known_at))
+        """The competition at a sporting date, as the ledger knew it at a moment."""
+        slug = self.competition(competition)
+        return fold(self.store.read_stream(slug), as_of=as_of, known_at=known_at)
+
+    # -- reads: the rows the CLI prints as JSON -------------------------------
+
+    def stages(
+        self,
+        *,
+        competition: str | None = None,
+        as_of: dt.date | None = None,
+        known_at: dt.datetime | None = None,
+    ) -> list[StageRow]:
+        return stage_rows(self.view(competition, as_of=as_of, known_at=known_at))
+
+    def standings(
+        self,
+        stage: str,
+        *,
+        competition: str | None = None,
+        as_of: dt.date | None = None,
+        known_at: dt.datetime | None = None,
+    ) -> list[TableRow]:
+        state = self.view(competition, as_of=as_of, known_at=known_at)
+        return table_rows(state, find_stage(state, stage).stage)
+
+    def bracket(
+        self,
+        stage: str,
+        *,
+        competition: str | None = None,
+        as_of: dt.date | None = None,
+        known_at: dt.datetime | None = None,
+    ) -> list[BracketMatch]:
+        state = self.view(competition, as_of=as_of, known_at=known_at)
+        return bracket_matches(state, find_stage(state, stage).stage)
+
+    def qualifiers(
+        self,
+        *,
+        path: str | None = None,
+        competition: str | None = None,
+        as_of: dt.date | None = None,
+        known_at: dt.datetime | None = None,
+    ) -> tuple[list[PathSummary], list[QualifierEntry]]:
+        state = self.view(competition, as_of=as_of, known_at=known_at)
+        summaries, entries = qualifiers(state)
+        if path is not None:
+            slug = find_path(state, path).path
+            summaries = [s for s in summaries if s.path == slug]
+            entries = [e for e in entries if e.path == slug]
+        return summaries, entries
+
+    def audit(
+        self,
+        team: str,
+        *,
+        competition: str | None = None,
+        as_of: dt.date | None = None,
+        known_at: dt.datetime | None = None,
+    ) -> Audit:
+        slug = self.competition(competition)
+        records = self.history(slug, as_of=as_of, known_at=known_at)
+        state = fold(self.store.read_stream(slug), as_of=as_of, known_at=known_at)
+        return audit(state, find_team(state, team), records)
 
     # -- writing -------------------------------------------------------------
 
-    def submit(self, competition: str, propose: Proposal, *, attempts: int = 8) -> list[Recorded]:
-        """Decide on fresh state and append; on a concurrent append, decide again.
+    def decide(
+        self, *commands: Command, competition: str | None = None, meta: Meta | None = None
+    ) -> dict[str, list[Event]]:
+        """The facts `execute` would append, per competition, without appending them."""
+        return self._decide(commands, competition, meta or Meta())[1]
 
-        Deciding again makes retries safe: a fact another clerk recorded in the
-        meantime is then seen as already recorded and not appended twice.
+    def _decide(
+        self, commands: Sequence[Command], competition: str | None, meta: Meta
+    ) -> tuple[dict[str, list[Recorded]], dict[str, list[Event]]]:
+        histories: dict[str, list[Recorded]] = {}
+        states: dict[str, CompetitionState] = {}
+        proposed: dict[str, list[Event]] = {}
+        current = competition
+        for index, command in enumerate(commands):
+            try:
+                if isinstance(command, CreateCompetition):
+                    current = command.slug
+                elif isinstance(command, UseCompetition):
+                    current = self.competition(command.slug)
+                elif current is None:
+                    current = self.competition(None)
+                if current not in states:
+                    histories[current] = self.store.read_stream(current)
+                    states[current] = fold(histories[current])
+                events = decide(states[current], command, meta)
+            except LedgerError as exc:
+                exc.index = index
+                raise
+            proposed.setdefault(current, []).extend(events)
+        return histories, proposed
+
+    def execute(
+        self,
+        *commands: Command,
+        competition: str | None = None,
+        meta: Meta | None = None,
+        attempts: int = 8,
+    ) -> list[Recorded]:
+        """Decide every command in order and append all their facts in one transaction.
+
+        Commands apply to `competition` (or the only one) until a
+        `CreateCompetition` or `UseCompetition` switches. A refused command
+        raises its LedgerError with `index` set and nothing is written. On a
+        concurrent append the whole batch is decided again on fresh state, so a
+        fact another clerk recorded meanwhile is seen as a repeat, not doubled.
         """
         for attempt in range(attempts):
-            history = self.store.read_stream(competition)
-            state = fold(history)
-            events = decide_all(state, list(propose(state)))
-            if not events:
+            histories, proposed = self._decide(commands, competition, meta or Meta())
+            batches = [(s, events, histories[s]) for s, events in proposed.items() if events]
+            if not batches:
                 return []
             try:
-                recorded = self.store.append(competition, events, after=history)
+                recorded = self.store.append_batches(batches)
             except ConcurrentAppend:
                 if attempt == attempts - 1:
                     raise

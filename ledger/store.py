@@ -27,7 +27,7 @@ from eventsourcing.persistence import (
     StoredEvent,
     Transcoder,
 )
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import Environment, EnvType, get_topic
 
 from events.catalogue import Body, Event, Recorded, decode_body, encode_body, tag_of
 from ledger.backends import (
@@ -124,6 +124,11 @@ class LedgerMapper(Mapper[uuid.UUID]):
 
 class LedgerApplication(Application[uuid.UUID]):
     name = "Ledger"
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """Only the settings the ledger gives: the library would otherwise let
+        variables such as LEDGER_SQLITE_DBNAME send events to another database."""
+        return Environment(name, dict(env or {}))
 
 
 def _env_for(url: str) -> dict[str, str]:
@@ -287,44 +292,52 @@ class EventStore:
         Raises ConcurrentAppend when another writer extended the stream first;
         nothing is written then, and the caller decides again on fresh state.
         """
-        prev = after[-1].hash if after else GENESIS
-        version = len(after)
+        return self.append_batches([(stream, events, after)])
+
+    def append_batches(
+        self, batches: Sequence[tuple[str, Sequence[Event], Sequence[Recorded]]]
+    ) -> list[Recorded]:
+        """Append to several streams in one transaction: all of it or nothing."""
         now = dt.datetime.now(dt.UTC)
         pending: list[Pending] = []
         out: list[Recorded] = []
-        sid = stream_id(stream)
-        for event in events:
-            version += 1
-            tag = tag_of(event)
-            body = Body(
-                stream=stream,
-                version=version,
-                recorded_at=now,
-                prev_hash=prev,
-                event_type=tag,
-                event_version=type(event).class_version,
-                event=event,
-            )
-            raw, digest = seal(body)
-            pending.append(Pending(sid, version, tag, envelope(raw, digest)))
-            out.append(
-                Recorded(
-                    position=0,
+        for stream, events, after in batches:
+            prev = after[-1].hash if after else GENESIS
+            version = len(after)
+            sid = stream_id(stream)
+            for event in events:
+                version += 1
+                tag = tag_of(event)
+                body = Body(
                     stream=stream,
                     version=version,
                     recorded_at=now,
                     prev_hash=prev,
-                    hash=digest,
+                    event_type=tag,
+                    event_version=type(event).class_version,
                     event=event,
                 )
-            )
-            prev = digest
+                raw, digest = seal(body)
+                pending.append(Pending(sid, version, tag, envelope(raw, digest)))
+                out.append(
+                    Recorded(
+                        position=0,
+                        stream=stream,
+                        version=version,
+                        recorded_at=now,
+                        prev_hash=prev,
+                        hash=digest,
+                        event=event,
+                    )
+                )
+                prev = digest
         try:
             with _database_errors(self.url):
                 recordings = self.app.save(*pending)
         except IntegrityError as exc:
+            names = ", ".join(repr(b[0]) for b in batches)
             raise ConcurrentAppend(
-                f"another clerk appended to {stream!r} at the same time; nothing was written"
+                f"another clerk appended to {names} at the same time; nothing was written"
             ) from exc
         return [
             msgspec.structs.replace(rec, position=r.notification.id)

@@ -2,12 +2,17 @@
 
 Events are folded in valid-time order (`occurred_on`, then stream order), so a
 result recorded late or listed out of date order lands where it belongs.
+
+The last word stands: a fact and every fact that supersedes it (directly or
+through others) form a chain, and of the chain's facts visible to a read, the
+one the ledger learned last stands; the others are kept for the audit but have
+no effect. The sporting date only says from when a fact applies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -39,6 +44,7 @@ from events.rules import RuleSet, preset
 from events.structure import (
     AssumptionRecorded,
     CompetitionCreated,
+    FactRetracted,
     GroupDefined,
     LotsDrawn,
     QualificationPathDefined,
@@ -126,6 +132,11 @@ class PathState:
     governing_body: str
     parent: str | None
     defined_by: str
+    defined_berths: int | None = None
+    defined_confirmed: bool = True
+    allocations: list[BerthAllocationConfirmed | BerthAllocationChanged] = field(
+        default_factory=list
+    )
     allocation_events: list[str] = field(default_factory=list)
     declared: list[QualifierDeclared] = field(default_factory=list)
     slots: list[SlotFilled] = field(default_factory=list)
@@ -146,8 +157,16 @@ class CompetitionState:
     events: dict[str, Event] = field(default_factory=dict)
     assumptions: list[AssumptionRecorded] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
-    # Content of every fact without id, citation and author: a repeat is found in O(1).
+    # Content of every standing fact without id, citation and author: a repeat
+    # is found in O(1).
     fingerprints: set[bytes] = field(default_factory=set)
+    # Facts that no longer stand, each with the fact that replaced it.
+    retired: dict[str, str] = field(default_factory=dict)
+    # The id of each chain's first fact, for every fact folded.
+    chain_of: dict[str, str] = field(default_factory=dict)
+
+    def stands(self, event_id: str) -> bool:
+        return event_id in self.events and event_id not in self.retired
 
     def canonical(self, team: str) -> str:
         alias = self.aliases.get(team)
@@ -161,6 +180,8 @@ class CompetitionState:
         for path in self.paths.values():
             for q in path.declared:
                 seen[self.canonical(q.team)] = None
+            for moved in path.reallocated:
+                seen[self.canonical(moved.to_team)] = None
         return list(seen)
 
 
@@ -183,19 +204,74 @@ def valid_time_order(records: Iterable[Recorded]) -> list[Recorded]:
     return sorted(records, key=lambda r: (r.event.occurred_on, r.stream, r.version))
 
 
-def fold(records: Sequence[Recorded]) -> CompetitionState:
-    state = CompetitionState()
-    for record in valid_time_order(records):
-        apply(state, record.event)
-    return state
+def fold(
+    records: Sequence[Recorded],
+    *,
+    as_of: dt.date | None = None,
+    known_at: dt.datetime | None = None,
+) -> CompetitionState:
+    """The competition at a sporting date, as the ledger knew it at a moment."""
+    ledger_order = sorted(records, key=lambda r: (r.stream, r.version))
+    visible = select(ledger_order, as_of=as_of, known_at=known_at)
+    return _fold([r.event for r in ledger_order], [r.event for r in visible], valid_time_key)
 
 
 def fold_events(events: Iterable[Event]) -> CompetitionState:
-    """Fold bare events (already in valid-time order), e.g. an audit's citations."""
+    """Fold bare events given in ledger order, e.g. an audit's citations."""
+    ordered = list(events)
+    return _fold(ordered, ordered, lambda e: e.occurred_on)
+
+
+def valid_time_key(event: Event) -> dt.date:
+    return event.occurred_on
+
+
+def chains(events: Iterable[Event]) -> dict[str, str]:
+    """The first fact of the chain each fact belongs to (events in ledger order)."""
+    root: dict[str, str] = {}
+    for event in events:
+        first = event.supersedes
+        root[event.event_id] = root.get(first, first) if first is not None else event.event_id
+    return root
+
+
+def _fold(
+    ledger_order: Sequence[Event],
+    visible: Sequence[Event],
+    key: Callable[[Event], dt.date],
+) -> CompetitionState:
+    root = chains(ledger_order)
+    last: dict[str, str] = {}
+    for event in visible:  # ledger order: the later word replaces the earlier
+        last[root[event.event_id]] = event.event_id
+    standing = set(last.values())
+    seen = {e.event_id for e in visible}
     state = CompetitionState()
-    for event in sorted(events, key=lambda e: e.occurred_on):
-        apply(state, event)
+    state.chain_of = {e.event_id: root[e.event_id] for e in visible}
+    for event in visible:
+        if event.event_id not in standing:
+            nxt = last[root[event.event_id]]
+            state.retired[event.event_id] = nxt
+        if event.supersedes is not None and event.supersedes in seen:
+            state.retired[event.supersedes] = event.event_id
+    # Stable sort: facts of the same date keep ledger order.
+    for event in sorted(visible, key=key):
+        if event.event_id in standing:
+            apply(state, event)
+        else:
+            _keep_superseded(state, event)
     return state
+
+
+def _keep_superseded(state: CompetitionState, event: Event) -> None:
+    """A fact that no longer stands: on record for the audit, without effect."""
+    state.events[event.event_id] = event
+    fixture = getattr(event, "fixture", None)
+    if isinstance(fixture, str) and fixture in state.fixtures:
+        fx = state.fixtures[fixture]
+        fx.facts.append(event.event_id)
+        if event.supersedes is not None:
+            fx.lineage.append((event.supersedes, event.event_id))
 
 
 def fingerprint(event: Event) -> bytes:
@@ -208,6 +284,17 @@ _encoder = msgspec.json.Encoder(order="deterministic")
 
 
 def apply(state: CompetitionState, event: Event) -> None:
+    """Apply one standing fact; a fact that supersedes one in force retires it."""
+    old_id = event.supersedes
+    if old_id is not None:
+        old = state.events.get(old_id)
+        if old is not None and old_id not in state.retired:
+            state.retired[old_id] = event.event_id
+            state.fingerprints.discard(fingerprint(old))
+            _retire(state, old)
+        state.chain_of[event.event_id] = state.chain_of.get(old_id, old_id)
+    else:
+        state.chain_of[event.event_id] = event.event_id
     state.events[event.event_id] = event
     state.fingerprints.add(fingerprint(event))
     try:
@@ -233,6 +320,8 @@ def _apply(state: CompetitionState, event: Event) -> None:
                 governing_body=event.governing_body,
                 parent=event.parent,
                 defined_by=event.event_id,
+                defined_berths=event.berths,
+                defined_confirmed=event.allocation_confirmed,
             )
         case StageCreated():
             state.stages[event.stage] = StageState(
@@ -287,52 +376,122 @@ def _apply(state: CompetitionState, event: Event) -> None:
             )
             state.stages[event.stage].fixtures.append(event.fixture)
         case FixtureRescheduled():
-            fx = _touch(state, event.fixture, event.event_id)
+            fx = _touch(state, event.fixture, event)
             fx.kickoff = event.kickoff
         case FixtureCancelled():
-            _touch(state, event.fixture, event.event_id).cancelled = event
+            _touch(state, event.fixture, event).cancelled = event
         case ByeGranted():
             state.stages[event.stage].byes.append(event)
         case RoundCancelled():
             state.stages[event.stage].cancelled_rounds[event.round] = event
-        case ResultRecorded():
-            fx = _touch(state, event.fixture, event.event_id)
-            fx.result, fx.voided = event, None
-        case ResultCorrected():
-            fx = _touch(state, event.fixture, event.event_id)
-            fx.lineage.append((event.supersedes, event.event_id))
+        case ResultRecorded() | ResultCorrected():
+            fx = _touch(state, event.fixture, event)
             fx.result, fx.voided, fx.forfeit = event, None, None
         case ResultVoided():
-            fx = _touch(state, event.fixture, event.event_id)
-            fx.lineage.append((event.supersedes, event.event_id))
-            fx.result, fx.voided, fx.advancement = None, event, None
+            fx = _touch(state, event.fixture, event)
+            fx.result, fx.voided, fx.forfeit, fx.advancement = None, event, None, None
         case ForfeitAwarded():
-            fx = _touch(state, event.fixture, event.event_id)
-            if event.supersedes is not None:
-                fx.lineage.append((event.supersedes, event.event_id))
+            fx = _touch(state, event.fixture, event)
             fx.forfeit = event
+            if event.supersedes is not None:  # it replaces the result, not adds to it
+                fx.result, fx.voided = None, None
         case AdvancementDecided():
-            _touch(state, event.fixture, event.event_id).advancement = event
+            _touch(state, event.fixture, event).advancement = event
         case CardsRecorded():
-            fx = _touch(state, event.fixture, event.event_id)
+            fx = _touch(state, event.fixture, event)
             fx.cards[state.canonical(event.team)] = event
         case QualifierDeclared():
             state.paths[event.path].declared.append(event)
-        case BerthAllocationConfirmed():
+        case BerthAllocationConfirmed() | BerthAllocationChanged():
             path = state.paths[event.path]
-            path.berths, path.confirmed = event.berths, True
+            path.allocations.append(event)
             path.allocation_events.append(event.event_id)
-        case BerthAllocationChanged():
-            path = state.paths[event.path]
-            path.berths, path.confirmed = event.berths, event.confirmed
-            path.allocation_events.append(event.event_id)
+            _settle_allocation(path)
         case BerthDeclined():
             state.paths[event.path].declined[state.canonical(event.team)] = event
         case BerthReallocated():
             state.paths[event.path].reallocated.append(event)
+        case FactRetracted():
+            pass  # its effect is the retirement of the fact it names
 
 
-def _touch(state: CompetitionState, fixture: str, event_id: str) -> FixtureState:
+def _touch(state: CompetitionState, fixture: str, event: Event) -> FixtureState:
     fx = state.fixtures[fixture]
-    fx.facts.append(event_id)
+    fx.facts.append(event.event_id)
+    if event.supersedes is not None:
+        fx.lineage.append((event.supersedes, event.event_id))
     return fx
+
+
+def _settle_allocation(path: PathState) -> None:
+    """The berths a path has: its latest standing allocation, else its definition."""
+    if not path.allocations:
+        path.berths, path.confirmed = path.defined_berths, path.defined_confirmed
+        return
+    last = path.allocations[-1]
+    confirmed = True if isinstance(last, BerthAllocationConfirmed) else last.confirmed
+    path.berths, path.confirmed = last.berths, confirmed
+
+
+def _retire(state: CompetitionState, old: Event) -> None:
+    """Undo the effect of a standing fact that a later one supersedes."""
+    match old:
+        case ResultRecorded() | ResultCorrected():
+            fx = state.fixtures.get(old.fixture)
+            if fx is not None and fx.result is old:
+                fx.result = None
+        case ResultVoided():
+            fx = state.fixtures.get(old.fixture)
+            if fx is not None and fx.voided is old:
+                fx.voided = None
+        case ForfeitAwarded():
+            fx = state.fixtures.get(old.fixture)
+            if fx is not None and fx.forfeit is old:
+                fx.forfeit = None
+        case AdvancementDecided():
+            fx = state.fixtures.get(old.fixture)
+            if fx is not None and fx.advancement is old:
+                fx.advancement = None
+        case CardsRecorded():
+            fx = state.fixtures.get(old.fixture)
+            if fx is not None:
+                fx.cards = {t: c for t, c in fx.cards.items() if c is not old}
+        case GroupDefined():
+            stage = state.stages.get(old.stage)
+            if stage is not None and stage.group_events.get(old.group) == old.event_id:
+                del stage.groups[old.group]
+                del stage.group_events[old.group]
+        case TeamWithdrew():
+            stage = state.stages.get(old.stage)
+            if stage is not None:
+                stage.withdrawn = {t: w for t, w in stage.withdrawn.items() if w is not old}
+        case TeamAliasRecorded():
+            if state.aliases.get(old.alias) is old:
+                del state.aliases[old.alias]
+        case SlotFilled():
+            path = state.paths.get(old.path)
+            if path is not None:
+                path.slots = [f for f in path.slots if f is not old]
+        case QualifierDeclared():
+            path = state.paths.get(old.path)
+            if path is not None:
+                path.declared = [q for q in path.declared if q is not old]
+        case BerthDeclined():
+            path = state.paths.get(old.path)
+            if path is not None:
+                path.declined = {t: d for t, d in path.declined.items() if d is not old}
+        case BerthReallocated():
+            path = state.paths.get(old.path)
+            if path is not None:
+                path.reallocated = [m for m in path.reallocated if m is not old]
+        case BerthAllocationConfirmed() | BerthAllocationChanged():
+            path = state.paths.get(old.path)
+            if path is not None:
+                path.allocations = [a for a in path.allocations if a is not old]
+                _settle_allocation(path)
+        case LotsDrawn():
+            stage = state.stages.get(old.stage)
+            if stage is not None and stage.lots.get(old.group) is old:
+                del stage.lots[old.group]
+        case _:
+            pass

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from events.base import GroupPlace, LoserOf, Side, StageWinner, TeamSide, WinnerOf
+from events.structure import TeamWithdrew
 from projections.model import CompetitionState, FixtureState, StageState
 from projections.standings import FairPlay, MatchLine, StandingRow, rank
 
@@ -121,6 +122,7 @@ class Resolver:
             )
         if fx.forfeit is not None:
             winner = self.state.canonical(fx.forfeit.winner)
+            awarded = f" {fx.forfeit.score}" if fx.forfeit.score is not None else ""
             return Outcome(
                 "forfeit",
                 home,
@@ -128,9 +130,32 @@ class Resolver:
                 winner,
                 other(winner),
                 fx.forfeit.event_id,
-                f"{winner} awarded the match by forfeit: {fx.forfeit.reason}",
+                f"{winner} awarded the match{awarded} by forfeit: {fx.forfeit.reason}",
             )
         if fx.result is None:
+            withdrawal = self.withdrawal(fx, home, away)
+            if withdrawal is not None:
+                gone = self.state.canonical(withdrawal.team)
+                if withdrawal.fixtures == "cancelled":
+                    return Outcome(
+                        "cancelled",
+                        home,
+                        away,
+                        None,
+                        None,
+                        withdrawal.event_id,
+                        f"cancelled: {gone} withdrew ({withdrawal.reason})",
+                    )
+                winner = other(gone)
+                return Outcome(
+                    "walkover",
+                    home,
+                    away,
+                    winner,
+                    gone,
+                    withdrawal.event_id,
+                    f"walkover: {gone} withdrew ({withdrawal.reason})",
+                )
             if fx.voided is not None:
                 return Outcome(
                     "void",
@@ -142,6 +167,33 @@ class Resolver:
                     f"result voided: {fx.voided.reason}",
                 )
             return Outcome("scheduled", home, away, None, None, None, "not yet played")
+        rid = fx.result.event_id
+        pinned = fx.result.teams
+        if pinned is not None:
+            named = (self.state.canonical(pinned[0]), self.state.canonical(pinned[1]))
+            if named != (home, away):
+                return Outcome(
+                    "disputed",
+                    home,
+                    away,
+                    None,
+                    None,
+                    rid,
+                    f"recorded as {named[0]} v {named[1]}, but the slots now hold "
+                    f"{home or '(undecided)'} v {away or '(undecided)'} after a "
+                    "correction: correct or void this result",
+                )
+        if not fx.result.score.known:
+            winner = self.state.canonical(fx.result.winner or "")
+            return Outcome(
+                "played",
+                home,
+                away,
+                winner,
+                other(winner),
+                rid,
+                "won; the source does not give the score",
+            )
         score = fx.result.score
         final = score.final
         rid = fx.result.event_id
@@ -211,6 +263,16 @@ class Resolver:
             f"drawn {final}; no advancement decision recorded",
         )
 
+    def withdrawal(
+        self, fx: FixtureState, home: str | None, away: str | None
+    ) -> TeamWithdrew | None:
+        """The withdrawal that settles an unplayed fixture, if a side withdrew."""
+        withdrawn = self.state.stages[fx.stage].withdrawn
+        for team in (home, away):
+            if team is not None and team in withdrawn:
+                return withdrawn[team]
+        return None
+
     def _is_group_fixture(self, fx: FixtureState) -> bool:
         return self.state.stages[fx.stage].format == "group"
 
@@ -226,40 +288,53 @@ class Resolver:
         fixtures = [self.state.fixtures[f] for f in stage.fixtures]
         return [fx for fx in fixtures if (fx.group or "") == group]
 
-    def table(self, stage_slug: str, group: str) -> list[StandingRow]:
+    def table(self, stage_slug: str, group: str, *, use_lots: bool = True) -> list[StandingRow]:
+        if not use_lots:
+            return self._table(stage_slug, group, use_lots=False)
         key = (stage_slug, group)
         if key not in self._tables:
-            stage = self.state.stages[stage_slug]
-            lines: list[MatchLine] = []
-            cards: dict[str, FairPlay] = {}
-            for fx in self.group_fixtures(stage, group):
-                home, away = self.team(fx.home), self.team(fx.away)
-                if home is None or away is None:
-                    continue
-                goals = self._counted_goals(fx, home, away)
-                if goals is not None:
-                    lines.append(
-                        MatchLine(home=home, away=away, home_goals=goals[0], away_goals=goals[1])
-                    )
-                for team, c in fx.cards.items():
-                    prev = cards.get(team, FairPlay())
-                    cards[team] = FairPlay(
-                        yellow=prev.yellow + c.yellow,
-                        second_yellow=prev.second_yellow + c.second_yellow,
-                        red=prev.red + c.red,
-                        yellow_red=prev.yellow_red + c.yellow_red,
-                    )
-            lots = stage.lots.get(group or None)
-            self._tables[key] = rank(
-                teams=self.group_teams(stage, group),
-                matches=lines,
-                rules=stage.rules,
-                fair_play=cards,
-                lots=lots.order if lots is not None else None,
-            )
+            self._tables[key] = self._table(stage_slug, group, use_lots=True)
         return self._tables[key]
 
+    def _table(self, stage_slug: str, group: str, *, use_lots: bool) -> list[StandingRow]:
+        stage = self.state.stages[stage_slug]
+        lines: list[MatchLine] = []
+        cards: dict[str, FairPlay] = {}
+        for fx in self.group_fixtures(stage, group):
+            home, away = self.team(fx.home), self.team(fx.away)
+            if home is None or away is None:
+                continue
+            goals = self._counted_goals(fx, home, away)
+            if goals is not None:
+                lines.append(
+                    MatchLine(home=home, away=away, home_goals=goals[0], away_goals=goals[1])
+                )
+            for team, c in fx.cards.items():
+                prev = cards.get(team, FairPlay())
+                cards[team] = FairPlay(
+                    yellow=prev.yellow + c.yellow,
+                    second_yellow=prev.second_yellow + c.second_yellow,
+                    red=prev.red + c.red,
+                    yellow_red=prev.yellow_red + c.yellow_red,
+                )
+        lots = stage.lots.get(group or None) if use_lots else None
+        return rank(
+            teams=self.group_teams(stage, group),
+            matches=lines,
+            rules=stage.rules,
+            # No cards on record at all: fair play is unknown, not level at 0.
+            fair_play=cards or None,
+            lots=lots.order if lots is not None else None,
+        )
+
     def _counted_goals(self, fx: FixtureState, home: str, away: str) -> tuple[int, int] | None:
+        if fx.forfeit is None and fx.result is None:
+            withdrawal = self.withdrawal(fx, home, away)
+            if withdrawal is None or withdrawal.fixtures == "cancelled":
+                return None
+            goals = self.state.stages[fx.stage].rules.forfeit_goals
+            gone = self.state.canonical(withdrawal.team)
+            return (0, goals) if gone == home else (goals, 0)
         if fx.forfeit is not None:
             winner = self.state.canonical(fx.forfeit.winner)
             if fx.forfeit.score is not None:
@@ -268,7 +343,7 @@ class Resolver:
             # No awarded score: the stage's rule set says what a forfeit counts as.
             goals = self.state.stages[fx.stage].rules.forfeit_goals
             return (goals, 0) if winner == home else (0, goals)
-        if fx.result is not None:
+        if fx.result is not None and fx.result.score.known:
             final = fx.result.score.final
             return (final.home, final.away)
         return None
@@ -278,7 +353,7 @@ class Resolver:
         teams = set(self.group_teams(stage, group))
         met: set[frozenset[str]] = set()
         for fx in self.group_fixtures(stage, group):
-            if fx.status == "scheduled" or fx.status == "void":
+            if self.outcome(fx.fixture).status in ("scheduled", "void", "disputed"):
                 return False
             home, away = self.team(fx.home), self.team(fx.away)
             if home and away:

@@ -150,6 +150,9 @@ class _Ranker:
             values = {t: -self.lots.index(t) for t in group}
         elif step.criterion == "fair_play":
             if self.fair_play is None:
+                if set(group) <= set(self.lots):
+                    # A recorded drawing of lots says the steps before it left them level.
+                    return self.resolve(group, i + 1, last)
                 # No cards recorded is not the same as no cards: stop rather than skip ahead.
                 return [_Placed(group, last, stop=step)]
             values = {t: self.fair_play.get(t, FairPlay()).points() for t in group}

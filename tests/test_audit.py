@@ -17,12 +17,12 @@ from tests.conftest import Cli
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory: pytest.TempPathFactory) -> list[Recorded]:
-    from ledger.cli import Context
+    import ledger
 
-    ctx = Context(url=str(tmp_path_factory.mktemp("audit") / "ledger.db"), competition=None)
-    run_script(ctx, bundled_text(), filename="bundled")
-    out = ctx.ledger.history("usoc-2014")
-    ctx.close()
+    lg = ledger.open(str(tmp_path_factory.mktemp("audit") / "ledger.db"))
+    run_script(lg, bundled_text(), filename="bundled")
+    out = lg.history("usoc-2014")
+    lg.close()
     return out
 
 

@@ -44,6 +44,7 @@ import sqlite_utils
 
 from events.structure import AssumptionRecorded, TeamEntered
 from ledger.cli import cli as ledger_cli
+from ledger.commands import Replay
 from ledger.errors import ConcurrentAppend
 from ledger.service import Ledger
 from ledger.store import EventStore
@@ -683,7 +684,10 @@ def test_catch_up_survives_a_command_committed_meanwhile(
         cup,
         [*args, "--fixture", "f01"],
         url,
-        lambda led: led.submit("cup", lambda _: [_note("another clerk's fact")]),
+        lambda led: led.execute(
+            Replay(event=(note := _note("another clerk's fact")), on=note.occurred_on),
+            competition="cup",
+        ),
         hook,
     )
     entries = load_log(cup)

@@ -34,6 +34,7 @@ from events.structure import (
     StageCreated,
     TeamEntered,
 )
+from ledger.commands import Replay
 from ledger.service import Ledger
 from projections import readmodel
 from projections.model import fold, select
@@ -583,7 +584,9 @@ def _append_and_compare(batches: list[list[Event]]) -> None:
         try:
             ledger.auto_catch_up = False
             for batch in batches:
-                appended = ledger.submit(STREAM, lambda _state, b=batch: b)
+                appended = ledger.execute(
+                    *(Replay(event=e, on=e.occurred_on) for e in batch), competition=STREAM
+                )
                 assert len(appended) == len(batch)
                 ledger.catch_up()
             incremental = readmodel.dump(ledger.read_db)

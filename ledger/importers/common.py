@@ -11,6 +11,7 @@ from typing import Any, Protocol, TypeVar
 
 from events.base import Fact, Goals, Score
 from events.catalogue import Event
+from ledger.commands import Command, Replay
 
 F = TypeVar("F", bound=Fact)
 
@@ -43,6 +44,10 @@ class Batch:
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+    @property
+    def commands(self) -> list[Command]:
+        return [Replay(event=e, on=e.occurred_on) for e in self.events]
 
 
 class TypedScore(Protocol):
