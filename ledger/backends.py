@@ -127,19 +127,24 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 (str(r["stream_id"]), int(r["version"]), str(r["hash"])) for r in curs.fetchall()
             ]
 
-    def _insert_events(
+    def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
-        # The library runs this first, in the same transaction as the event
-        # insert, on its own cursor (the insert's cursor must keep its results).
-        super()._insert_events(curs, stored_events, **kwargs)
+    ) -> Sequence[int] | None:
+        # The heads rows go in after the events, under the table lock the library
+        # took for them, so a clerk who lost the race fails on the events' own
+        # version conflict (and retries) rather than on the heads. A cursor of its
+        # own keeps the insert's results for the ids.
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
         if stored_events:
-            curs.executemany(
-                SQL("INSERT INTO {schema}.{heads} VALUES (%s, %s, %s)").format(
-                    schema=Identifier(self.datastore.schema), heads=Identifier(self.heads_table)
-                ),
-                _head_rows(stored_events),
-            )
+            with curs.connection.cursor() as heads:
+                heads.executemany(
+                    SQL("INSERT INTO {schema}.{heads} VALUES (%s, %s, %s)").format(
+                        schema=Identifier(self.datastore.schema),
+                        heads=Identifier(self.heads_table),
+                    ),
+                    _head_rows(stored_events),
+                )
+        return ids
 
 
 def sqlite_recorder_topic() -> str:

@@ -200,6 +200,48 @@ def audit(state: CompetitionState, team: str, records: Sequence[Recorded] = ()) 
                     f"declared a {path.name} qualifier: {q.method}{region}",
                     [path.defined_by, q.event_id],
                 )
+        declined = path.declined.get(team)
+        if declined is not None:
+            step(
+                "berth",
+                declined.occurred_on,
+                f"declined its {path.name} berth: {declined.reason}",
+                [path.defined_by, declined.event_id],
+            )
+        for moved in path.reallocated:
+            to_path = state.paths.get(moved.to_path or path.path, path)
+            why = f": {moved.reason}" if moved.reason else ""
+            if state.canonical(moved.from_team) == team:
+                step(
+                    "berth",
+                    moved.occurred_on,
+                    f"its {path.name} berth was reallocated to {moved.to_team} "
+                    f"({to_path.name}){why}",
+                    [path.defined_by, moved.event_id],
+                )
+            if state.canonical(moved.to_team) == team:
+                step(
+                    "berth",
+                    moved.occurred_on,
+                    f"received the {to_path.name} berth reallocated from {moved.from_team}{why}",
+                    [path.defined_by, moved.event_id],
+                )
+
+    for stage in state.stages.values():
+        withdrawal = stage.withdrawn.get(team)
+        if withdrawal is not None:
+            settled = (
+                "its unplayed fixtures are walkovers for the opponents"
+                if withdrawal.fixtures == "walkover"
+                else "its unplayed fixtures are cancelled"
+            )
+            step(
+                "withdrawal",
+                withdrawal.occurred_on,
+                f"withdrew from {stage.name}: {withdrawal.reason}; {settled}",
+                [withdrawal.event_id],
+                stage.stage,
+            )
 
     for fx in state.fixtures.values():
         outcome = resolver.outcome(fx.fixture)
@@ -249,6 +291,8 @@ def audit(state: CompetitionState, team: str, records: Sequence[Recorded] = ()) 
         if team not in (outcome.home, outcome.away):
             continue
         for old, new in fx.lineage:
+            if old not in state.events or new not in state.events:
+                continue  # a fact outside the reading's dates
             newer = state.events[new]
             reason = getattr(newer, "reason", "")
             lineage.append(
@@ -289,7 +333,9 @@ _KIND_ORDER = {
     "match": 4,
     "advancement": 5,
     "group_finish": 6,
-    "status": 7,
+    "berth": 7,
+    "withdrawal": 8,
+    "status": 9,
 }
 
 
@@ -389,6 +435,22 @@ def _status(
             [f"{entry.path_name}: {o}" for o in entry.open],
             entry_evidence(state, resolver, entry),
         )
+    for stage in state.stages.values():
+        withdrawal = stage.withdrawn.get(team)
+        if withdrawal is not None:
+            return (
+                "withdrawn",
+                [f"withdrew from {stage.name}: {withdrawal.reason}"],
+                [withdrawal.event_id],
+            )
+    for path in state.paths.values():
+        declined = path.declined.get(team)
+        if declined is not None:
+            return (
+                "declined",
+                [f"declined its {path.name} berth: {declined.reason}"],
+                [path.defined_by, declined.event_id],
+            )
     losses = [
         fx
         for fx in state.fixtures.values()

@@ -309,6 +309,18 @@ class Resolver:
                 lines.append(
                     MatchLine(home=home, away=away, home_goals=goals[0], away_goals=goals[1])
                 )
+            elif fx.result is not None and fx.forfeit is None and not fx.result.score.known:
+                # Only the winner is known: a result for the points, no goals.
+                home_won = self.state.canonical(fx.result.winner or "") == home
+                lines.append(
+                    MatchLine(
+                        home=home,
+                        away=away,
+                        home_goals=int(home_won),
+                        away_goals=int(not home_won),
+                        goals_known=False,
+                    )
+                )
             for team, c in fx.cards.items():
                 prev = cards.get(team, FairPlay())
                 cards[team] = FairPlay(
@@ -405,7 +417,11 @@ class Resolver:
         return [t for t in stage.teams if t not in out]
 
     def candidates(self, side: Side) -> list[str]:
-        """Every team that could still fill the slot."""
+        """Every team that could still fill the slot (a team that withdrew cannot)."""
+        gone = {t for stage in self.state.stages.values() for t in stage.withdrawn}
+        return [t for t in self._candidates(side) if t not in gone]
+
+    def _candidates(self, side: Side) -> list[str]:
         team = self.team(side)
         if team is not None:
             return [team]
@@ -414,7 +430,7 @@ class Resolver:
                 fx = self.state.fixtures.get(side.fixture)
                 if fx is None:
                     return []
-                return _unique(self.candidates(fx.home) + self.candidates(fx.away))
+                return _unique(self._candidates(fx.home) + self._candidates(fx.away))
             case GroupPlace():
                 stage = self.state.stages.get(side.stage)
                 return self.group_teams(stage, side.group) if stage else []
@@ -423,7 +439,7 @@ class Resolver:
                     return []
                 final = self.final_fixture(side.stage)
                 if final is not None:
-                    return self.candidates(WinnerOf(final.fixture))
+                    return self._candidates(WinnerOf(final.fixture))
                 return self.alive(side.stage)
             case TeamSide():
                 return [self.state.canonical(side.team)]

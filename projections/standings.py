@@ -14,12 +14,16 @@ from events.rules import Criterion, PointsRule, RuleSet, TiebreakStep
 
 
 class MatchLine(msgspec.Struct, frozen=True, kw_only=True):
-    """One played match; the score is regulation plus extra time (never penalties)."""
+    """One played match; the score is regulation plus extra time (never penalties).
+
+    With `goals_known` False only the winner is known (home_goals > away_goals
+    says which side): the match counts for results and points, not for goals."""
 
     home: str
     away: str
     home_goals: int
     away_goals: int
+    goals_known: bool = True
 
 
 class FairPlay(msgspec.Struct, frozen=True, kw_only=True):
@@ -94,9 +98,10 @@ def _tally(
         for team, gf, ga, away in sides:
             row = table[team]
             row.played += 1
-            row.goals_for += gf
-            row.goals_against += ga
-            row.away_goals_for += gf if away else 0
+            if m.goals_known:
+                row.goals_for += gf
+                row.goals_against += ga
+                row.away_goals_for += gf if away else 0
             if gf > ga:
                 row.won, row.points = row.won + 1, row.points + rule.win
             elif gf == ga:

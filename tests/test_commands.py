@@ -847,22 +847,8 @@ def test_a_batch_sees_the_facts_decided_before_it() -> None:
     )
 
 
-# A repeat of a standing fact appends nothing. Two commands do not yet behave so.
-REPEAT_GAPS = {
-    "schedule fixture": "a fixture scheduled twice without an id is scheduled twice",
-    "void result": "voiding a fixture's result twice is refused: it has no result to replace",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(reason=REPEAT_GAPS[name], strict=True))
-        if name in REPEAT_GAPS
-        else name
-        for name in CASES
-    ],
-)
+# A repeat of a standing fact appends nothing.
+@pytest.mark.parametrize("name", list(CASES))
 def test_each_command_told_twice_adds_nothing_the_second_time(name: str) -> None:
     case = CASES[name]
     c = case.start()

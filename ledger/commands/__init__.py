@@ -118,7 +118,10 @@ HANDLERS: dict[type[Command], Handler] = {
 
 
 def decide(state: CompetitionState, command: Command, meta: Meta) -> list[Event]:
-    """The facts a command adds, checked and applied to `state`; [] for a repeat."""
+    """The facts a command adds, checked and applied to `state`; [] for a repeat.
+
+    On a refusal the state may hold the command's earlier facts: discard it, as
+    `Ledger.execute` does, and decide again from fresh state."""
     handler = HANDLERS.get(type(command))
     if handler is None:
         raise TypeError(f"no handler for {type(command).__name__}")

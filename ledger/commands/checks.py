@@ -330,10 +330,6 @@ def _check_winner(
         return
     if winner is None:
         raise InvalidInput("a result needs a score, or the winner when the score is unknown")
-    if state.stages[fx.stage].format == "group":
-        raise NotApplicable(
-            f"{fx.fixture} is a group match: a table needs its score, not only its winner"
-        )
     find_team(state, winner, within=_sides(state, fx))
 
 
@@ -542,17 +538,17 @@ def _group(state: CompetitionState, e: GroupDefined) -> None:
     members = [_entered(state, e.stage, team) for team in e.teams]
     if len(set(members)) != len(members):
         raise InvalidInput("a team is listed twice in the group")
-    standing = stage.group_events.get(e.group)
-    if standing is not None and e.supersedes != standing:
-        raise Contradicts(
-            f"group {e.group} of {e.stage} is already defined (event {standing}); "
-            f"{standing_pointer(standing)}"
-        )
     dropped = [t for t in _teams_with_results(state, e.stage, e.group) if t not in members]
     if dropped:
         raise WouldDropTeams(
             f"the new group {e.group} leaves out teams that already have results in it: "
             + ", ".join(dropped)
+        )
+    standing = stage.group_events.get(e.group)
+    if standing is not None and e.supersedes != standing:
+        raise Contradicts(
+            f"group {e.group} of {e.stage} is already defined (event {standing}); "
+            f"{standing_pointer(standing)}"
         )
 
 

@@ -297,6 +297,22 @@ def _minutes(minutes: int | None) -> int | None:
 
 def schedule_fixture(state: CompetitionState, cmd: ScheduleFixture, meta: Meta) -> list[Event]:
     stage = find_stage(state, cmd.stage).stage
+    home = resolve_side(state, stage, cmd.home)
+    away = resolve_side(state, stage, cmd.away)
+    if cmd.fixture is None:
+        # Without an id, the same pairing on the same day in the same round is
+        # the fixture already scheduled, told again.
+        for fixture in state.stages[stage].fixtures:
+            fx = state.fixtures[fixture]
+            same = (fx.home, fx.away, fx.round, fx.group, fx.kickoff) == (
+                home,
+                away,
+                cmd.round,
+                cmd.group,
+                cmd.kickoff,
+            )
+            if same:
+                return []
     return [
         FixtureScheduled(
             **stamp(meta, cmd),
@@ -304,8 +320,8 @@ def schedule_fixture(state: CompetitionState, cmd: ScheduleFixture, meta: Meta) 
             stage=stage,
             round=cmd.round,
             group=cmd.group,
-            home=resolve_side(state, stage, cmd.home),
-            away=resolve_side(state, stage, cmd.away),
+            home=home,
+            away=away,
             kickoff=cmd.kickoff,
             venue=cmd.venue,
         )
@@ -480,6 +496,9 @@ def correct_result(state: CompetitionState, cmd: CorrectResult, meta: Meta) -> l
 
 
 def void_result(state: CompetitionState, cmd: VoidResult, meta: Meta) -> list[Event]:
+    fx = state.fixtures.get(cmd.target)
+    if fx is not None and fx.voided is not None and fx.result is None and fx.forfeit is None:
+        return []  # the void told again
     event_id, fixture = standing_outcome(state, cmd.target)
     return [
         ResultVoided(**stamp(meta, cmd), supersedes=event_id, fixture=fixture, reason=cmd.reason)

@@ -22,7 +22,7 @@ Three modes:
 `--ready`/`--go` form a start barrier: the worker finishes its imports, creates
 the ready file, then waits for the go file, so that several workers hit the
 ledger at the same moment. `--stats` receives the number of `ConcurrentAppend`
-conflicts this process met (counted by wrapping `EventStore.append` here, in
+conflicts this process met (counted by wrapping `EventStore.append_batches` here, in
 the test process only; the product code is not changed).
 """
 
@@ -51,7 +51,7 @@ RECORDED = re.compile(r"^recorded (\w+) ([0-9a-f]{32}) \(#(\d+)\)$", re.MULTILIN
 
 
 def _count_conflicts() -> None:
-    original = store_module.EventStore.append
+    original = store_module.EventStore.append_batches
 
     def append(self: Any, *args: Any, **kwargs: Any) -> Any:
         global CONFLICTS, APPEND_CALLS
@@ -62,7 +62,7 @@ def _count_conflicts() -> None:
             CONFLICTS += 1
             raise
 
-    store_module.EventStore.append = append  # type: ignore[method-assign]
+    store_module.EventStore.append_batches = append  # type: ignore[method-assign]
 
 
 def _barrier(ready: str | None, go: str | None) -> None:
