@@ -475,3 +475,10 @@ def test_readme_example_runs_as_printed(
     )
     assert (tmp_path / "league.db").exists()
     assert 10 <= len(README_EXAMPLE.strip().splitlines()) <= 20
+
+
+def test_the_readme_shows_this_example() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("```python\n")[1:]
+    shown = [block.split("```", 1)[0] for block in blocks]
+    assert README_EXAMPLE in shown
