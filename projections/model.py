@@ -18,7 +18,7 @@ from typing import Literal
 
 import msgspec
 
-from events.base import Side
+from events.base import Side, TeamSide
 from events.catalogue import Event, Recorded
 from events.matches import (
     AdvancementDecided,
@@ -80,6 +80,7 @@ class FixtureState:
     facts: list[str] = field(default_factory=list)  # every event touching it, fold order
     # (superseded event id, superseding event id): the correction lineage.
     lineage: list[tuple[str, str]] = field(default_factory=list)
+    order: int = 0  # its place among the stage's fixtures
 
     @property
     def status(self) -> FixtureStatus:
@@ -120,6 +121,11 @@ class StageState:
     cancelled_rounds: dict[str, RoundCancelled] = field(default_factory=dict)
     lots: dict[str | None, LotsDrawn] = field(default_factory=dict)
     fixtures: list[str] = field(default_factory=list)
+    # Fixtures whose two sides are named teams, by (home, away) as scheduled;
+    # and those with a slot on either side. Finding a typed result's fixture
+    # then costs what the pair's meetings cost, not the whole stage.
+    by_pair: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    slotted: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -373,8 +379,15 @@ def _apply(state: CompetitionState, event: Event) -> None:
                 venue=event.venue,
                 scheduled_by=event.event_id,
                 facts=[event.event_id],
+                order=len(state.stages[event.stage].fixtures),
             )
-            state.stages[event.stage].fixtures.append(event.fixture)
+            stage = state.stages[event.stage]
+            stage.fixtures.append(event.fixture)
+            if isinstance(event.home, TeamSide) and isinstance(event.away, TeamSide):
+                pair = (state.canonical(event.home.team), state.canonical(event.away.team))
+                stage.by_pair.setdefault(pair, []).append(event.fixture)
+            else:
+                stage.slotted.append(event.fixture)
         case FixtureRescheduled():
             fx = _touch(state, event.fixture, event)
             fx.kickoff = event.kickoff

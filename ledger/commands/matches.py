@@ -41,6 +41,7 @@ from ledger.errors import (
     NotStanding,
     UnknownEvent,
     UnknownFixture,
+    UnknownTeam,
 )
 from ledger.lookup import find_event, find_fixture, find_stage, find_team
 from ledger.scoreline import Scorer
@@ -207,6 +208,14 @@ def stage_participants(state: CompetitionState, stage: str) -> list[str]:
     return teams
 
 
+def _participant(state: CompetitionState, stage: str, text: str) -> str:
+    """A team of the stage: entered, or (rarely) arrived through a decided slot."""
+    try:
+        return find_team(state, text, within=state.stages[stage].teams)
+    except UnknownTeam:
+        return find_team(state, text, within=stage_participants(state, stage))
+
+
 def _day(fx: FixtureState) -> dt.date | None:
     """The day a fixture was (or is to be) played."""
     if fx.kickoff is not None:
@@ -230,7 +239,15 @@ def match_fixture(
     same match: it is refused, not counted twice."""
     resolver = Resolver(state)
     reversed_match = None
-    for fixture in state.stages[stage].fixtures:
+    stage_state = state.stages[stage]
+    candidates = [
+        *stage_state.by_pair.get((home, away), ()),
+        *stage_state.by_pair.get((away, home), ()),
+        *stage_state.slotted,
+    ]
+    for fixture in (
+        sorted(candidates, key=stage_state.fixtures.index) if stage_state.slotted else candidates
+    ):
         fx = state.fixtures[fixture]
         if fx.status == "cancelled":
             continue
@@ -363,9 +380,8 @@ def grant_bye(state: CompetitionState, cmd: GrantBye, meta: Meta) -> list[Event]
 def record_result(state: CompetitionState, cmd: RecordResult, meta: Meta) -> list[Event]:
     """The fixture (if it is new) and its result."""
     slug = find_stage(state, cmd.stage).stage
-    teams = stage_participants(state, slug)
-    home = find_team(state, cmd.home, within=teams)
-    away = find_team(state, cmd.away, within=teams)
+    home = _participant(state, slug, cmd.home)
+    away = _participant(state, slug, cmd.away)
     if home == away:
         raise InvalidInput(f"{home} cannot play itself")
     winner = find_team(state, cmd.winner, within=[home, away]) if cmd.winner else None
