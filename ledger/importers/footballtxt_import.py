@@ -4,8 +4,9 @@ stage, fixtures, results.
 Everything the file does not say is reported as a warning: the group of a
 match found by membership, placeholders turned into slots, a drawn knockout
 match whose winner the file does not name, goals whose side is unknown. A
-result is typed with its teams' names, so a played match still written with
-placeholders ("W49 2-1 W50") is refused.
+result is typed with its teams' names; for a played match still written with
+placeholders ("W49 2-1 W50") they are the teams the earlier scores of the file
+put in its slots, and the import is refused when those scores do not decide them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from events.base import GroupPlace, LoserOf, Side, TeamSide, WinnerOf
+from events.base import GroupPlace, LoserOf, Score, Side, TeamSide, WinnerOf
+from events.rules import preset
 from ledger.commands import (
     CreateCompetition,
     CreateStage,
@@ -27,6 +29,7 @@ from ledger.errors import InvalidInput
 from ledger.importers import footballtxt as ftxt
 from ledger.importers.common import Batch, slugify, to_score
 from ledger.scoreline import Scorer
+from projections.standings import MatchLine, rank
 
 GROUP_STAGE = "groups"
 KNOCKOUT = "knockout"
@@ -134,6 +137,7 @@ def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str, acto
             )
 
     numbers = {m.number: _fixture_id(m, i) for i, (m, _) in enumerate(grouped, start=1) if m.number}
+    names = _Names(doc, grouped, rules)
     for i, (m, group) in enumerate(grouped, start=1):
         stage = GROUP_STAGE if group is not None else KNOCKOUT
         fixture = _fixture_id(m, i)
@@ -170,10 +174,13 @@ def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str, acto
                 f"line {m.line_no}: {m.home} v {m.away} ended {final} and the file does "
                 "not name who went through: recorded as awaiting a decision"
             )
-        if m.home_is_placeholder or m.away_is_placeholder:
+        named = (names.team(home), names.team(away))
+        if named[0] is None or named[1] is None:
             raise InvalidInput(
-                f"line {m.line_no}: {m.home} v {m.away} has a score; write the teams' names"
+                f"line {m.line_no}: {m.home} v {m.away} has a score, but the matches "
+                "before it do not decide who played in it; write the teams' names"
             )
+        names.played[fixture] = (named[0], named[1]), score
         batch.commands.append(
             RecordResult(
                 on=m.date or start,
@@ -181,13 +188,59 @@ def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str, acto
                 actor=actor,
                 stage=stage,
                 fixture=fixture,
-                home=m.home,
-                away=m.away,
+                home=named[0],
+                away=named[1],
                 score=score,
                 scorers=_scorers(batch, m),
             )
         )
     return batch
+
+
+class _Names:
+    """Who fills a side of a played match, as far as the file itself tells: a team
+    it names, the winner or loser of an earlier numbered match it gives the score
+    of, or a place in a group whose every match it gives the score of."""
+
+    def __init__(
+        self, doc: ftxt.Document, grouped: list[tuple[ftxt.Match, str | None]], rules: str
+    ) -> None:
+        self.doc = doc
+        self.grouped = grouped
+        self.rules = rules
+        self.played: dict[str, tuple[tuple[str, str], Score]] = {}
+
+    def team(self, side: Side) -> str | None:
+        if isinstance(side, TeamSide):
+            return side.team
+        if isinstance(side, (WinnerOf, LoserOf)) and side.fixture in self.played:
+            (home, away), score = self.played[side.fixture]
+            decider = score.penalties if score.final.home == score.final.away else score.final
+            if decider is None or decider.home == decider.away:
+                return None
+            home_won = decider.home > decider.away
+            winner, loser = (home, away) if home_won else (away, home)
+            return winner if isinstance(side, WinnerOf) else loser
+        if isinstance(side, GroupPlace):
+            return self.group_place(side.group, side.place)
+        return None
+
+    def group_place(self, key: str, place: int) -> str | None:
+        teams = next((t for g, t in self.doc.groups.items() if group_key(g) == key), None)
+        matches = [m for m, g in self.grouped if g is not None and group_key(g) == key]
+        if teams is None or any(m.score is None for m in matches):
+            return None
+        lines = []
+        for m in matches:
+            assert m.score is not None
+            final = to_score(m.score).final
+            lines.append(
+                MatchLine(home=m.home, away=m.away, home_goals=final.home, away_goals=final.away)
+            )
+        for row in rank(teams=teams, matches=lines, rules=preset(self.rules)):
+            if row.position == place and not row.shared_with:
+                return row.team
+        return None
 
 
 def _scorers(batch: Batch, m: ftxt.Match) -> tuple[TeamScorers, ...]:
