@@ -1,19 +1,17 @@
-"""What every importer produces: facts for one competition, plus the inferences made."""
+"""What every importer produces: the commands a clerk would type for one
+competition, plus the inferences made along the way."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Protocol
 
-from events.base import Fact, Goals, Score
+from events.base import Goals, Score
 from events.catalogue import Event
-from ledger.commands import Command, Replay
-
-F = TypeVar("F", bound=Fact)
+from ledger.commands import Command, Meta, decide
+from projections.model import CompetitionState
 
 
 def slugify(text: str) -> str:
@@ -24,30 +22,28 @@ def slugify(text: str) -> str:
 
 @dataclass
 class Batch:
+    """One import: its commands in order (the first creates the competition `slug`),
+    cited to `source` and typed by `actor`, and a warning for every inference."""
+
     slug: str
     source: str
     actor: str
-    events: list[Event] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-    def add(self, cls: type[F], on: dt.date, *, note: str = "", **fields: Any) -> F:
-        event = cls(
-            event_id=uuid.uuid4().hex,
-            occurred_on=on,
-            source=self.source,
-            actor=self.actor,
-            note=note,
-            **fields,
-        )
-        self.events.append(event)  # type: ignore[arg-type]
-        return event
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
 
     @property
-    def commands(self) -> list[Command]:
-        return [Replay(event=e, on=e.occurred_on) for e in self.events]
+    def events(self) -> list[Event]:
+        """The facts the commands add to a ledger that does not hold the competition
+        yet (what a first import appends), decided by the handlers; nothing is stored."""
+        state = CompetitionState()
+        meta = Meta(actor=self.actor)
+        facts: list[Event] = []
+        for command in self.commands:
+            facts.extend(decide(state, command, meta))
+        return facts
 
 
 class TypedScore(Protocol):

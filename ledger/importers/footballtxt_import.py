@@ -1,8 +1,12 @@
-"""Football.TXT into ledger facts: a group stage, a knockout stage, fixtures, results.
+"""Football.TXT into the commands a clerk would type: a group stage, a knockout
+stage, fixtures, results.
 
 Everything the file does not say is reported as a warning: the group of a
 match found by membership, placeholders turned into slots, a drawn knockout
-match whose winner the file does not name, goals whose side is unknown.
+match whose winner the file does not name, goals whose side is unknown. A
+result is typed with its teams' names; for a played match still written with
+placeholders ("W49 2-1 W50") they are the teams the earlier scores of the file
+put in its slots, and the import is refused when those scores do not decide them.
 """
 
 from __future__ import annotations
@@ -10,18 +14,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from events.base import Goal, GroupPlace, LoserOf, Side, TeamSide, WinnerOf
-from events.matches import FixtureScheduled, ResultRecorded
+from events.base import GroupPlace, LoserOf, Score, Side, TeamSide, WinnerOf
 from events.rules import preset
-from events.structure import (
-    CompetitionCreated,
-    GroupDefined,
-    RuleSetDeclared,
-    StageCreated,
-    TeamEntered,
+from ledger.commands import (
+    CreateCompetition,
+    CreateStage,
+    DefineGroup,
+    EnterTeams,
+    RecordResult,
+    ScheduleFixture,
+    TeamScorers,
 )
+from ledger.errors import InvalidInput
 from ledger.importers import footballtxt as ftxt
 from ledger.importers.common import Batch, slugify, to_score
+from ledger.scoreline import Scorer
+from projections.standings import MatchLine, rank
 
 GROUP_STAGE = "groups"
 KNOCKOUT = "knockout"
@@ -37,18 +45,21 @@ def group_key(heading: str) -> str:
 
 
 def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str, actor: str) -> Batch:
-    """The facts of a parsed Football.TXT file, with the inferences made."""
+    """The commands of a parsed Football.TXT file, with the inferences made."""
     batch = Batch(slug=slug or slugify(doc.title), source=source, actor=actor)
     dates = [m.date for m in doc.matches if m.date]
     start = min(dates) if dates else dt.date(doc.year or 2000, 1, 1)
     if not dates:
         batch.warn("the file gives no match dates; structure dated 1 January")
-    batch.add(
-        CompetitionCreated,
-        start,
-        competition=batch.slug,
-        name=doc.title,
-        season=str(doc.year or ""),
+    batch.commands.append(
+        CreateCompetition(
+            on=start,
+            source=source,
+            actor=actor,
+            slug=batch.slug,
+            name=doc.title,
+            season=str(doc.year or ""),
+        )
     )
 
     knockout_rounds = [
@@ -65,25 +76,45 @@ def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str, acto
         grouped.append((m, group))
 
     if doc.groups:
-        batch.add(StageCreated, start, stage=GROUP_STAGE, name="Group stage", format="group")
-        batch.add(RuleSetDeclared, start, stage=GROUP_STAGE, rules=preset(rules))
-        for group, teams in doc.groups.items():
-            for team in teams:
-                batch.add(TeamEntered, start, stage=GROUP_STAGE, team=team)
-            batch.add(
-                GroupDefined, start, stage=GROUP_STAGE, group=group_key(group), teams=tuple(teams)
+        batch.commands.append(
+            CreateStage(
+                on=start,
+                source=source,
+                actor=actor,
+                slug=GROUP_STAGE,
+                name="Group stage",
+                format="group",
+                preset=rules,
             )
+        )
+        for group, teams in doc.groups.items():
+            batch.commands += [
+                EnterTeams(
+                    on=start, source=source, actor=actor, stage=GROUP_STAGE, teams=tuple(teams)
+                ),
+                DefineGroup(
+                    on=start,
+                    source=source,
+                    actor=actor,
+                    stage=GROUP_STAGE,
+                    group=group_key(group),
+                    teams=tuple(teams),
+                ),
+            ]
 
     ko_matches = [m for m, g in grouped if g is None]
     if ko_matches:
-        batch.add(
-            StageCreated,
-            start,
-            stage=KNOCKOUT,
-            name="Knockout stage",
-            format="knockout",
-            rounds=tuple(knockout_rounds),
-            feeds_from=(GROUP_STAGE,) if doc.groups else (),
+        batch.commands.append(
+            CreateStage(
+                on=start,
+                source=source,
+                actor=actor,
+                slug=KNOCKOUT,
+                name="Knockout stage",
+                format="knockout",
+                rounds=tuple(knockout_rounds),
+                feeds_from=(GROUP_STAGE,) if doc.groups else (),
+            )
         )
         entered: list[str] = []
         for m in ko_matches:
@@ -93,7 +124,12 @@ def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str, acto
             ):
                 if not placeholder and name not in entered:
                     entered.append(name)
-                    batch.add(TeamEntered, start, stage=KNOCKOUT, team=name)
+        if entered:
+            batch.commands.append(
+                EnterTeams(
+                    on=start, source=source, actor=actor, stage=KNOCKOUT, teams=tuple(entered)
+                )
+            )
         if doc.groups and entered:
             batch.warn(
                 f"knockout teams entered by name ({len(entered)}); the file does not "
@@ -101,6 +137,7 @@ def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str, acto
             )
 
     numbers = {m.number: _fixture_id(m, i) for i, (m, _) in enumerate(grouped, start=1) if m.number}
+    names = _Names(doc, grouped, rules)
     for i, (m, group) in enumerate(grouped, start=1):
         stage = GROUP_STAGE if group is not None else KNOCKOUT
         fixture = _fixture_id(m, i)
@@ -108,17 +145,20 @@ def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str, acto
         away = _side(batch, m, m.away, m.away_is_placeholder, numbers)
         if home is None or away is None:
             continue
-        batch.add(
-            FixtureScheduled,
-            start,
-            fixture=fixture,
-            stage=stage,
-            round=m.round if stage == KNOCKOUT else None,
-            group=group_key(group) if group is not None else None,
-            home=home,
-            away=away,
-            kickoff=m.date,
-            venue=m.venue or "",
+        batch.commands.append(
+            ScheduleFixture(
+                on=start,
+                source=source,
+                actor=actor,
+                fixture=fixture,
+                stage=stage,
+                round=m.round if stage == KNOCKOUT else None,
+                group=group_key(group) if group is not None else None,
+                home=home,
+                away=away,
+                kickoff=m.date,
+                venue=m.venue or "",
+            )
         )
         if m.score is None:
             continue
@@ -134,33 +174,99 @@ def build(doc: ftxt.Document, *, slug: str | None, rules: str, source: str, acto
                 f"line {m.line_no}: {m.home} v {m.away} ended {final} and the file does "
                 "not name who went through: recorded as awaiting a decision"
             )
-        goals = tuple(
-            Goal(
-                side=g.side,
+        named = (names.team(home), names.team(away))
+        if named[0] is None or named[1] is None:
+            raise InvalidInput(
+                f"line {m.line_no}: {m.home} v {m.away} has a score, but the matches "
+                "before it do not decide who played in it; write the teams' names"
+            )
+        names.played[fixture] = (named[0], named[1]), score
+        batch.commands.append(
+            RecordResult(
+                on=m.date or start,
+                source=source,
+                actor=actor,
+                stage=stage,
+                fixture=fixture,
+                home=named[0],
+                away=named[1],
+                score=score,
+                scorers=_scorers(batch, m),
+            )
+        )
+    return batch
+
+
+class _Names:
+    """Who fills a side of a played match, as far as the file itself tells: a team
+    it names, the winner or loser of an earlier numbered match it gives the score
+    of, or a place in a group whose every match it gives the score of."""
+
+    def __init__(
+        self, doc: ftxt.Document, grouped: list[tuple[ftxt.Match, str | None]], rules: str
+    ) -> None:
+        self.doc = doc
+        self.grouped = grouped
+        self.rules = rules
+        self.played: dict[str, tuple[tuple[str, str], Score]] = {}
+
+    def team(self, side: Side) -> str | None:
+        if isinstance(side, TeamSide):
+            return side.team
+        if isinstance(side, (WinnerOf, LoserOf)) and side.fixture in self.played:
+            (home, away), score = self.played[side.fixture]
+            decider = score.penalties if score.final.home == score.final.away else score.final
+            if decider is None or decider.home == decider.away:
+                return None
+            home_won = decider.home > decider.away
+            winner, loser = (home, away) if home_won else (away, home)
+            return winner if isinstance(side, WinnerOf) else loser
+        if isinstance(side, GroupPlace):
+            return self.group_place(side.group, side.place)
+        return None
+
+    def group_place(self, key: str, place: int) -> str | None:
+        teams = next((t for g, t in self.doc.groups.items() if group_key(g) == key), None)
+        matches = [m for m, g in self.grouped if g is not None and group_key(g) == key]
+        if teams is None or any(m.score is None for m in matches):
+            return None
+        lines = []
+        for m in matches:
+            assert m.score is not None
+            final = to_score(m.score).final
+            lines.append(
+                MatchLine(home=m.home, away=m.away, home_goals=final.home, away_goals=final.away)
+            )
+        for row in rank(teams=teams, matches=lines, rules=preset(self.rules)):
+            if row.position == place and not row.shared_with:
+                return row.team
+        return None
+
+
+def _scorers(batch: Batch, m: ftxt.Match) -> tuple[TeamScorers, ...]:
+    """The goals by side, in the order the file lists them."""
+    if any(g.side is None for g in m.goals):
+        batch.warn(f"line {m.line_no}: scorers left out: the file does not say which side scored")
+        return ()
+    runs: list[TeamScorers] = []
+    try:
+        for g in m.goals:
+            assert g.side is not None
+            scorer = Scorer(
                 player=g.player,
                 minute=g.minute,
                 stoppage=g.stoppage,
                 penalty=g.penalty,
                 own_goal=g.own_goal,
             )
-            for g in m.goals
-            if g.side is not None
-        )
-        if len(goals) != len(m.goals):
-            batch.warn(
-                f"line {m.line_no}: scorers left out: the file does not say which side scored"
-            )
-            goals = ()
-        named = None if m.home_is_placeholder or m.away_is_placeholder else (m.home, m.away)
-        batch.add(
-            ResultRecorded,
-            m.date or start,
-            fixture=fixture,
-            score=score,
-            scorers=goals,
-            teams=named,
-        )
-    return batch
+            if runs and runs[-1].team == g.side:
+                runs[-1] = TeamScorers(team=g.side, scorers=(*runs[-1].scorers, scorer))
+            else:
+                runs.append(TeamScorers(team=g.side, scorers=(scorer,)))
+    except ValueError as exc:
+        batch.warn(f"line {m.line_no}: scorers left out: {exc}")
+        return ()
+    return tuple(runs)
 
 
 def _fixture_id(m: ftxt.Match, index: int) -> str:

@@ -1,8 +1,9 @@
-"""Wikipedia-style result text into ledger facts, saying out loud everything it infers.
+"""Wikipedia-style result text into the commands a clerk would type, saying out loud
+everything it infers.
 
 The article lists results, not structure. This importer turns the outline into
 structure the way a careful clerk would, and reports every step the text does not
-state (each one also becomes an `AssumptionRecorded` fact, so `audit` shows it):
+state (each one is also a `RecordAssumption` command, so `audit` shows it):
 
 * the level-1 title is the competition; each level-2 section a qualification path,
   with berths read from phrases like "retaining their eight qualification spots"
@@ -18,9 +19,10 @@ state (each one also becomes an `AssumptionRecorded` fact, so `audit` shows it):
   later in the article, as an advancement whose method is unknown;
 * the champion of every stage that feeds no other stage fills a berth of its path.
 
-Every structural fact is dated on the earliest match date of the article (which
+Every structural command is dated on the earliest match date of the article (which
 gives none for them); results keep their own dates, even when listed out of order.
-Facts are built deterministically, so importing the same text twice appends nothing.
+Commands are built deterministically, so importing the same text twice appends nothing.
+Names are typed as the article writes them; the handlers resolve them.
 """
 
 from __future__ import annotations
@@ -31,13 +33,11 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar, cast
+from typing import Literal
 
 import msgspec
 
 from events.base import (
-    Fact,
-    Goal,
     GroupPlace,
     Score,
     Side,
@@ -45,26 +45,27 @@ from events.base import (
     TeamSide,
     WinnerOf,
 )
-from events.catalogue import Event
-from events.matches import AdvancementDecided, ByeGranted, FixtureScheduled, ResultRecorded
-from events.qualification import QualifierDeclared
 from events.rules import RuleSet, preset
-from events.structure import (
-    AssumptionRecorded,
-    CompetitionCreated,
-    GroupDefined,
-    QualificationPathDefined,
-    RuleSetDeclared,
-    SlotFilled,
-    StageCreated,
-    TeamAliasRecorded,
-    TeamEntered,
+from ledger.commands import (
+    CreateCompetition,
+    CreateStage,
+    DecideAdvancement,
+    DeclareQualifier,
+    DeclareRules,
+    DefineGroup,
+    DefinePath,
+    EnterTeams,
+    FillSlot,
+    GrantBye,
+    RecordAlias,
+    RecordAssumption,
+    RecordResult,
+    ScheduleFixture,
+    TeamScorers,
 )
 from ledger.importers.common import Batch, slugify, to_score
 from ledger.importers.wikitext import Document, MatchEntry, Section, Table
 from projections.standings import MatchLine, rank
-
-F = TypeVar("F", bound=Fact)
 
 DEFAULT_RULES = "points-gd-gf"
 # Two spellings at least this alike (difflib ratio) that never meet are one club.
@@ -154,7 +155,7 @@ def _outline(doc: Document) -> list[_Part]:
     return parts
 
 
-# --- planned facts ------------------------------------------------------------------------
+# --- planned commands ---------------------------------------------------------------------
 
 
 @dataclass
@@ -214,7 +215,7 @@ class _Advance:
 
 
 def build(doc: Document, *, slug: str | None, source: str, actor: str) -> Batch:
-    """The facts of a parsed article, with a warning for every inference made."""
+    """The commands of a parsed article, with a warning for every inference made."""
     return _Importer(doc, Batch(slug=slug or slugify(doc.title), source=source, actor=actor)).run()
 
 
@@ -238,19 +239,28 @@ class _Importer:
             min(dates) if dates else dt.date(int(season.group(1)) if season else 2000, 1, 1)
         )
 
-    # -- writing facts -------------------------------------------------------------------
+    # -- writing commands ----------------------------------------------------------------
 
-    def add(self, cls: type[F], on: dt.date, *, cite: str, note: str = "", **fields: Any) -> F:
-        """A fact citing the section it comes from (`Batch.add` cites only the file)."""
-        event = self.batch.add(cls, on, note=note, **fields)
-        cited = msgspec.structs.replace(event, source=f"{self.batch.source}: {cite}")
-        self.batch.events[-1] = cast(Event, cited)
-        return cited
+    def cite(self, where: str) -> str:
+        """The citation of a command: the file, and the section it comes from."""
+        return f"{self.batch.source}: {where}"
+
+    @property
+    def actor(self) -> str:
+        return self.batch.actor
 
     def infer(self, subject: str, cite: str, message: str) -> None:
         """Warn about an inference and keep it in the ledger as an assumption."""
         self.batch.warn(message)
-        self.add(AssumptionRecorded, self.start, cite=cite, subject=subject, assumption=message)
+        self.batch.commands.append(
+            RecordAssumption(
+                on=self.start,
+                source=self.cite(cite),
+                actor=self.actor,
+                subject=subject,
+                assumption=message,
+            )
+        )
 
     # -- the whole article ---------------------------------------------------------------
 
@@ -259,14 +269,16 @@ class _Importer:
         intro = self.parts[0].block if self.parts and not self.parts[0].is_path else None
         field_size = _FIELD_SIZE.search(intro.text) if intro else None
         season = _SEASON.match(title)
-        self.add(
-            CompetitionCreated,
-            self.start,
-            cite=title,
-            competition=self.batch.slug,
-            name=title,
-            season=season.group(1) if season else "",
-            field_size=int(field_size.group(1)) if field_size else None,
+        self.batch.commands.append(
+            CreateCompetition(
+                on=self.start,
+                source=self.cite(title),
+                actor=self.actor,
+                slug=self.batch.slug,
+                name=title,
+                season=season.group(1) if season else "",
+                field_size=int(field_size.group(1)) if field_size else None,
+            )
         )
         self.infer(
             self.batch.slug,
@@ -370,15 +382,17 @@ class _Importer:
                 f"{block.title}: {count} berth{'s' if count != 1 else ''} read from "
                 f"{berths.group(0)!r}; {state}",
             )
-        self.add(
-            QualificationPathDefined,
-            self.start,
-            cite=block.title,
-            path=path,
-            name=block.title,
-            berths=count,
-            allocation_confirmed=unconfirmed is None,
-            governing_body=body.group(1) if body else "",
+        self.batch.commands.append(
+            DefinePath(
+                on=self.start,
+                source=self.cite(block.title),
+                actor=self.actor,
+                slug=path,
+                name=block.title,
+                berths=count,
+                confirmed=unconfirmed is None,
+                governing_body=body.group(1) if body else "",
+            )
         )
         return int(berths is not None)
 
@@ -403,15 +417,17 @@ class _Importer:
             f"('qualifiers are {teams[0]}, ...'), recorded with method {method!r}; "
             "the article gives no region or method for them",
         )
-        for team in teams:
-            self.add(
-                QualifierDeclared,
-                self.start,
-                cite=block.title,
+        self.batch.commands += [
+            DeclareQualifier(
+                on=self.start,
+                source=self.cite(block.title),
+                actor=self.actor,
                 path=path,
                 team=team.strip(),
                 method=method,
             )
+            for team in teams
+        ]
         return len(teams)
 
     def qualifier_table(self, path: str | None, title: str, table: Table) -> int:
@@ -422,16 +438,18 @@ class _Importer:
             return 0
         method_col = _column(header, "qualification method", "method")
         region_col = _column(header, "region")
-        for row in table.rows:
-            self.add(
-                QualifierDeclared,
-                self.start,
-                cite=f"{title} table",
+        self.batch.commands += [
+            DeclareQualifier(
+                on=self.start,
+                source=self.cite(f"{title} table"),
+                actor=self.actor,
                 path=path,
                 team=row.cells[team_col],
                 method=row.cells[method_col] if method_col is not None else "",
                 region=row.cells[region_col] if region_col is not None else "",
             )
+            for row in table.rows
+        ]
         return len(table.rows)
 
     # -- a stage -------------------------------------------------------------------------
@@ -766,66 +784,87 @@ class _Importer:
                 f"from it)"
                 + (f"; the section names {stage.champion} among its qualifiers" if named else ""),
             )
-            self.add(
-                SlotFilled,
-                self.start,
-                cite=title,
-                path=path,
-                slot=StageWinner(stage.slug),
-                method=f"{title} champion",
+            self.batch.commands.append(
+                FillSlot(
+                    on=self.start,
+                    source=self.cite(title),
+                    actor=self.actor,
+                    path=path,
+                    slot=StageWinner(stage.slug),
+                    method=f"{title} champion",
+                )
             )
 
     # -- emitting ------------------------------------------------------------------------
 
     def emit_stage(self, stage: _Stage) -> None:
-        cite, on = stage.block.title, self.start
-        self.add(
-            StageCreated,
-            on,
-            cite=cite,
-            stage=stage.slug,
-            name=stage.block.title,
-            format=stage.format,
-            path=stage.path,
-            rounds=stage.rounds,
-            feeds_from=tuple(stage.feeds_from),
+        on, source, actor = self.start, self.cite(stage.block.title), self.actor
+        add = self.batch.commands.append
+        add(
+            CreateStage(
+                on=on,
+                source=source,
+                actor=actor,
+                slug=stage.slug,
+                name=stage.block.title,
+                format=stage.format,
+                path=stage.path,
+                rounds=stage.rounds,
+                feeds_from=tuple(stage.feeds_from),
+            )
         )
         if stage.rules is not None:
-            self.add(RuleSetDeclared, on, cite=cite, stage=stage.slug, rules=stage.rules)
-        for team in stage.entered:
-            self.add(TeamEntered, on, cite=cite, stage=stage.slug, team=team)
+            add(
+                DeclareRules(on=on, source=source, actor=actor, stage=stage.slug, rules=stage.rules)
+            )
+        if stage.entered:
+            teams = tuple(stage.entered)
+            add(EnterTeams(on=on, source=source, actor=actor, stage=stage.slug, teams=teams))
         # Before any fixture or result names the other spelling.
         for alias, team in stage.aliases.items():
-            self.add(TeamAliasRecorded, on, cite=cite, alias=alias, team=team)
-        for group, teams in stage.groups.items():
-            self.add(GroupDefined, on, cite=cite, stage=stage.slug, group=group, teams=tuple(teams))
+            add(RecordAlias(on=on, source=source, actor=actor, alias=alias, team=team))
+        for group, members in stage.groups.items():
+            add(
+                DefineGroup(
+                    on=on,
+                    source=source,
+                    actor=actor,
+                    stage=stage.slug,
+                    group=group,
+                    teams=tuple(members),
+                )
+            )
         for f in stage.fixtures:
-            self.add(
-                FixtureScheduled,
-                on,
-                cite=cite,
-                fixture=f.match.fixture,
-                stage=stage.slug,
-                round=f.round,
-                group=f.group,
-                home=f.home,
-                away=f.away,
-                kickoff=f.match.entry.date,
+            add(
+                ScheduleFixture(
+                    on=on,
+                    source=source,
+                    actor=actor,
+                    fixture=f.match.fixture,
+                    stage=stage.slug,
+                    round=f.round,
+                    group=f.group,
+                    home=f.home,
+                    away=f.away,
+                    kickoff=f.match.entry.date,
+                )
             )
         for team, into in stage.byes:
-            self.add(
-                ByeGranted,
-                on,
-                cite=cite,
-                stage=stage.slug,
-                round=stage.rounds[0],
-                team=team,
-                into_fixture=into,
+            add(
+                GrantBye(
+                    on=on,
+                    source=source,
+                    actor=actor,
+                    stage=stage.slug,
+                    round=stage.rounds[0],
+                    team=team,
+                    into=into,
+                )
             )
 
     def record_results(self) -> None:
         """Results in date order (then article order), so every slot a result needs is
-        decided by facts already in the batch, whatever order the article lists them in."""
+        decided by commands earlier in the batch, whatever order the article lists them in."""
         planned = [(f, s) for s in self.stages for f in s.fixtures]
         planned.sort(key=lambda fs: fs[0].match.key)
         for f, stage in planned:
@@ -836,32 +875,39 @@ class _Importer:
                     f"line {entry.line_no}: only the score after extra time is given; "
                     "the score at the end of normal time is left unknown"
                 )
-            self.add(
-                ResultRecorded,
-                entry.date,
-                cite=stage.block.title,
-                note=self.out_of_order.get(m.order, ""),
-                fixture=m.fixture,
-                score=m.score,
-                scorers=self.goals(entry),
-                teams=(entry.result.home, entry.result.away),
+            self.batch.commands.append(
+                RecordResult(
+                    on=entry.date,
+                    source=self.cite(stage.block.title),
+                    actor=self.actor,
+                    note=self.out_of_order.get(m.order, ""),
+                    stage=stage.slug,
+                    fixture=m.fixture,
+                    home=entry.result.home,
+                    away=entry.result.away,
+                    score=m.score,
+                    scorers=self.scorers(entry),
+                )
             )
             advance = self.advances.get(m.order)
             if advance is not None and stage.format == "knockout":
                 # Cited with the reason: the article never names who went through.
-                self.add(
-                    AdvancementDecided,
-                    entry.date,
-                    cite=advance.why,
-                    note="dated on the match day: the article gives no date for the decision",
-                    fixture=m.fixture,
-                    team=advance.team,
-                    method="unknown",
+                self.batch.commands.append(
+                    DecideAdvancement(
+                        on=entry.date,
+                        source=self.cite(advance.why),
+                        actor=self.actor,
+                        note="dated on the match day: the article gives no date for the decision",
+                        fixture=m.fixture,
+                        team=advance.team,
+                        method="unknown",
+                    )
                 )
 
-    def goals(self, entry: MatchEntry) -> tuple[Goal, ...]:
+    def scorers(self, entry: MatchEntry) -> tuple[TeamScorers, ...]:
+        """The scorer lines of a result, each side named as "home" or "away"."""
         home, away = entry.result.home.casefold(), entry.result.away.casefold()
-        goals: list[Goal] = []
+        typed: list[TeamScorers] = []
         for team, scorers in entry.scorers:
             name = team.casefold()
             side: Literal["home", "away"] | None = (
@@ -873,18 +919,8 @@ class _Importer:
                     f"{entry.result.home} v {entry.result.away} has no such team"
                 )
                 continue
-            goals += [
-                Goal(
-                    side=side,
-                    player=s.player,
-                    minute=s.minute,
-                    stoppage=s.stoppage,
-                    penalty=s.penalty,
-                    own_goal=s.own_goal,
-                )
-                for s in scorers
-            ]
-        return tuple(goals)
+            typed.append(TeamScorers(team=side, scorers=scorers))
+        return tuple(typed)
 
 
 # --- pure helpers -------------------------------------------------------------------------
