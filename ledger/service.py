@@ -25,7 +25,7 @@ from ledger.lookup import find_path, find_stage, find_team, suggest
 from ledger.store import EventStore
 from projections import readmodel
 from projections.audit import Audit, audit
-from projections.model import CompetitionState, fold, select
+from projections.model import CompetitionState, apply, fold, in_order, select
 from projections.qualifiers import PathSummary, QualifierEntry, qualifiers
 from projections.views import (
     BracketMatch,
@@ -51,6 +51,10 @@ class Ledger:
         self.read_models_path = read_models
         self.auto_catch_up = True
         self._read_db: sqlite_utils.Database | None = None
+        # Each competition's state at its head (version, hash), kept current by
+        # the appends of this process; a snapshot in the read-model file serves
+        # other processes. Only a state a fresh fold would equal is kept.
+        self._states: dict[str, tuple[tuple[int, str], CompetitionState]] = {}
 
     def close(self) -> None:
         if self._read_db is not None:
@@ -69,15 +73,51 @@ class Ledger:
         return readmodel.catch_up(
             self.read_db,
             read_after=lambda last: self.store.read_all(after=last),
-            read_stream=self.store.read_stream,
+            state_of=self._current,
         )
 
     def rebuild(self) -> int:
         return readmodel.rebuild(
             self.read_db,
             read_after=lambda last: self.store.read_all(after=last),
-            read_stream=self.store.read_stream,
+            state_of=lambda slug: self._current(slug, keep=False),
         )
+
+    # -- the current state of a competition ---------------------------------
+
+    def state(self, competition: str) -> CompetitionState:
+        """The competition as it stands now (do not change it)."""
+        return self._current(competition, keep=True)[1]
+
+    def _current(
+        self, slug: str, *, keep: bool | None = None
+    ) -> tuple[tuple[int, str], CompetitionState]:
+        """The state at the head; kept for later commands when `keep`, or by default
+        when this ledger already keeps that competition (a bulk catch-up over many
+        competitions keeps none, so its memory stays bounded)."""
+        if keep is None:
+            keep = slug in self._states
+        head = self.store.head(slug)
+        cached = self._states.get(slug)
+        if cached is not None and cached[0] == head:
+            return cached
+        base = cached if cached is not None and cached[0][0] < head[0] else None
+        if base is None:
+            base = readmodel.load_snapshot(self.read_db, slug)
+        if base is not None and base[0][0] <= head[0]:
+            (version, digest), state = base
+            newer = self.store.read_stream_after(slug, version)
+            chained = not newer or newer[0].prev_hash == digest
+            if chained and in_order(state.last_on, (r.event for r in newer)):
+                for record in newer:
+                    apply(state, record.event)
+                if keep:
+                    self._states[slug] = (head, state)
+                return head, state
+        state = fold(self.store.read_stream(slug))
+        if keep:
+            self._states[slug] = (head, state)
+        return head, state
 
     def __enter__(self) -> Ledger:
         return self
@@ -125,6 +165,8 @@ class Ledger:
     ) -> CompetitionState:
         """The competition at a sporting date, as the ledger knew it at a moment."""
         slug = self.competition(competition)
+        if as_of is None and known_at is None:
+            return self.state(slug)
         return fold(self.store.read_stream(slug), as_of=as_of, known_at=known_at)
 
     # -- reads: the rows the CLI prints as JSON -------------------------------
@@ -186,7 +228,7 @@ class Ledger:
     ) -> Audit:
         slug = self.competition(competition)
         records = self.history(slug, as_of=as_of, known_at=known_at)
-        state = fold(self.store.read_stream(slug), as_of=as_of, known_at=known_at)
+        state = self.view(slug, as_of=as_of, known_at=known_at)
         return audit(state, find_team(state, team), records)
 
     # -- writing -------------------------------------------------------------
@@ -195,32 +237,44 @@ class Ledger:
         self, *commands: Command, competition: str | None = None, meta: Meta | None = None
     ) -> dict[str, list[Event]]:
         """The facts `execute` would append, per competition, without appending them."""
-        return self._decide(commands, competition, meta or Meta())[1]
+        heads, proposed = self._decide(commands, competition, meta or Meta())
+        for slug in heads:  # decided in place, never appended
+            self._states.pop(slug, None)
+        return proposed
 
     def _decide(
         self, commands: Sequence[Command], competition: str | None, meta: Meta
-    ) -> tuple[dict[str, list[Recorded]], dict[str, list[Event]]]:
-        histories: dict[str, list[Recorded]] = {}
+    ) -> tuple[dict[str, tuple[int, str]], dict[str, list[Event]]]:
+        heads: dict[str, tuple[int, str]] = {}
         states: dict[str, CompetitionState] = {}
         proposed: dict[str, list[Event]] = {}
+        before: dict[str, dt.date | None] = {}
         current = competition
-        for index, command in enumerate(commands):
-            try:
-                if isinstance(command, CreateCompetition):
-                    current = command.slug
-                elif isinstance(command, UseCompetition):
-                    current = self.competition(command.slug)
-                elif current is None:
-                    current = self.competition(None)
-                if current not in states:
-                    histories[current] = self.store.read_stream(current)
-                    states[current] = fold(histories[current])
-                events = decide(states[current], command, meta)
-            except LedgerError as exc:
-                exc.index = index
-                raise
-            proposed.setdefault(current, []).extend(events)
-        return histories, proposed
+        try:
+            for index, command in enumerate(commands):
+                try:
+                    if isinstance(command, CreateCompetition):
+                        current = command.slug
+                    elif isinstance(command, UseCompetition):
+                        current = self.competition(command.slug)
+                    elif current is None:
+                        current = self.competition(None)
+                    if current not in states:
+                        heads[current], states[current] = self._current(current, keep=True)
+                        before[current] = states[current].last_on
+                    events = decide(states[current], command, meta)
+                except LedgerError as exc:
+                    exc.index = index
+                    raise
+                proposed.setdefault(current, []).extend(events)
+        except BaseException:
+            for slug in states:  # decided in place: the kept states are spoilt
+                self._states.pop(slug, None)
+            raise
+        for slug, events in proposed.items():
+            if not in_order(before[slug], events):
+                self._states.pop(slug, None)  # a fresh fold must place them
+        return heads, proposed
 
     def execute(
         self,
@@ -238,17 +292,24 @@ class Ledger:
         fact another clerk recorded meanwhile is seen as a repeat, not doubled.
         """
         for attempt in range(attempts):
-            histories, proposed = self._decide(commands, competition, meta or Meta())
-            batches = [(s, events, histories[s]) for s, events in proposed.items() if events]
+            heads, proposed = self._decide(commands, competition, meta or Meta())
+            batches = [(s, events, heads[s]) for s, events in proposed.items() if events]
             if not batches:
                 return []
             try:
                 recorded = self.store.append_batches(batches)
-            except ConcurrentAppend:
-                if attempt == attempts - 1:
+            except BaseException as exc:
+                for slug, _, _ in batches:
+                    self._states.pop(slug, None)
+                if not isinstance(exc, ConcurrentAppend) or attempt == attempts - 1:
                     raise
                 time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
                 continue
+            for slug, _, _ in batches:
+                kept = self._states.get(slug)
+                if kept is not None:
+                    last = [r for r in recorded if r.stream == slug][-1]
+                    self._states[slug] = ((last.version, last.hash), kept[1])
             if self.auto_catch_up:
                 self.catch_up()
             return recorded

@@ -227,11 +227,30 @@ class EventStore:
             rows = self.app.recorder.select_events(stream_id(stream))
         return [recorded_from_state(0, row.state) for row in rows]
 
+    def read_stream_after(self, stream: str, version: int) -> list[Recorded]:
+        """The stream's events after `version`, in order."""
+        with _database_errors(self.url):
+            rows = self.app.recorder.select_events(stream_id(stream), gt=version)
+        return [recorded_from_state(0, row.state) for row in rows]
+
+    def head(self, stream: str) -> tuple[int, str]:
+        """(version, hash) of the stream's last event; (0, GENESIS) for a new stream."""
+        with _database_errors(self.url):
+            rows = self.app.recorder.select_events(stream_id(stream), desc=True, limit=1)
+        if not rows:
+            return 0, GENESIS
+        return rows[0].originator_version, open_envelope(rows[0].state)[0]
+
     def read_all(self, *, after: int = 0, batch: int = 2000) -> Iterator[Recorded]:
         for position, state in self.read_raw(after=after, batch=batch):
             yield recorded_from_state(position, state)
 
     def read_raw(self, *, after: int = 0, batch: int = 2000) -> Iterator[tuple[int, bytes]]:
+        """(position, stored bytes) of every event after `after`, in ledger order,
+        a page at a time."""
+        if not self.is_postgres:
+            yield from self._read_raw_sqlite(after, batch)
+            return
         last = after
         while True:
             with _database_errors(self.url):
@@ -243,6 +262,24 @@ class EventStore:
             for n in page:
                 yield n.id, n.state
             last = page[-1].id
+
+    def _read_raw_sqlite(self, after: int, batch: int) -> Iterator[tuple[int, bytes]]:
+        # Plain rows: the library's notification objects cost more than decoding.
+        recorder = self.app.recorder
+        assert isinstance(recorder, SQLiteLedgerRecorder)
+        last = after
+        while True:
+            with _database_errors(self.url), recorder.datastore.transaction(commit=False) as c:
+                c.execute(
+                    f"SELECT rowid, state FROM {recorder.events_table_name} "
+                    "WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                    (last, batch),
+                )
+                page = [(int(r[0]), bytes(r[1])) for r in c.fetchall()]
+            if not page:
+                return
+            yield from page
+            last = page[-1][0]
 
     def rows(self) -> list[StoredRow]:
         """Every row with its raw columns, in ledger order (for `verify`)."""
@@ -292,18 +329,20 @@ class EventStore:
         Raises ConcurrentAppend when another writer extended the stream first;
         nothing is written then, and the caller decides again on fresh state.
         """
-        return self.append_batches([(stream, events, after)])
+        head = (len(after), after[-1].hash if after else GENESIS)
+        return self.append_batches([(stream, events, head)])
 
     def append_batches(
-        self, batches: Sequence[tuple[str, Sequence[Event], Sequence[Recorded]]]
+        self, batches: Sequence[tuple[str, Sequence[Event], tuple[int, str]]]
     ) -> list[Recorded]:
-        """Append to several streams in one transaction: all of it or nothing."""
+        """Append to several streams in one transaction: all of it or nothing.
+
+        Each batch is (stream, events, (version, hash) of the stream's last event
+        as the decision saw it)."""
         now = dt.datetime.now(dt.UTC)
         pending: list[Pending] = []
         out: list[Recorded] = []
-        for stream, events, after in batches:
-            prev = after[-1].hash if after else GENESIS
-            version = len(after)
+        for stream, events, (version, prev) in batches:
             sid = stream_id(stream)
             for event in events:
                 version += 1

@@ -113,7 +113,7 @@ def group_evidence(
     out: list[str] = []
     if group in stage.group_events:
         out.append(stage.group_events[group])
-    lots = stage.lots.get(group or None)
+    lots = stage.lots.get(group)
     if lots is not None:
         out.append(lots.event_id)
     for fx in resolver.group_fixtures(stage, group):

@@ -12,6 +12,7 @@ no effect. The sporting date only says from when a fact applies.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -119,7 +120,7 @@ class StageState:
     rules_event: str | None = None
     byes: list[ByeGranted] = field(default_factory=list)
     cancelled_rounds: dict[str, RoundCancelled] = field(default_factory=dict)
-    lots: dict[str | None, LotsDrawn] = field(default_factory=dict)
+    lots: dict[str, LotsDrawn] = field(default_factory=dict)  # by group; "" for the stage
     fixtures: list[str] = field(default_factory=list)
     # Fixtures whose two sides are named teams, by (home, away) as scheduled;
     # and those with a slot on either side. Finding a typed result's fixture
@@ -170,6 +171,9 @@ class CompetitionState:
     retired: dict[str, str] = field(default_factory=dict)
     # The id of each chain's first fact, for every fact folded.
     chain_of: dict[str, str] = field(default_factory=dict)
+    # The latest sporting date applied: a fact dated on or after it can be
+    # applied to this state and give what a fresh fold would.
+    last_on: dt.date | None = None
 
     def stands(self, event_id: str) -> bool:
         return event_id in self.events and event_id not in self.retired
@@ -228,6 +232,16 @@ def fold_events(events: Iterable[Event]) -> CompetitionState:
     return _fold(ordered, ordered, lambda e: e.occurred_on)
 
 
+def in_order(last: dt.date | None, events: Iterable[Event]) -> bool:
+    """Whether applying `events` to a state whose latest sporting date is `last`
+    gives what a fresh fold would: they come after it in valid time too."""
+    for event in events:
+        if last is not None and event.occurred_on < last:
+            return False
+        last = event.occurred_on
+    return True
+
+
 def valid_time_key(event: Event) -> dt.date:
     return event.occurred_on
 
@@ -272,6 +286,8 @@ def _fold(
 def _keep_superseded(state: CompetitionState, event: Event) -> None:
     """A fact that no longer stands: on record for the audit, without effect."""
     state.events[event.event_id] = event
+    if state.last_on is None or event.occurred_on > state.last_on:
+        state.last_on = event.occurred_on
     fixture = getattr(event, "fixture", None)
     if isinstance(fixture, str) and fixture in state.fixtures:
         fx = state.fixtures[fixture]
@@ -281,9 +297,10 @@ def _keep_superseded(state: CompetitionState, event: Event) -> None:
 
 
 def fingerprint(event: Event) -> bytes:
-    """What makes two facts the same fact, whoever told it and whatever its id."""
+    """What makes two facts the same fact, whoever told it and whatever its id
+    (a digest of its content, so a state keeps 16 bytes per fact)."""
     blank = msgspec.structs.replace(event, event_id="", source="", actor="", note="")
-    return _encoder.encode(blank)
+    return hashlib.blake2b(_encoder.encode(blank), digest_size=16).digest()
 
 
 _encoder = msgspec.json.Encoder(order="deterministic")
@@ -303,6 +320,8 @@ def apply(state: CompetitionState, event: Event) -> None:
         state.chain_of[event.event_id] = event.event_id
     state.events[event.event_id] = event
     state.fingerprints.add(fingerprint(event))
+    if state.last_on is None or event.occurred_on > state.last_on:
+        state.last_on = event.occurred_on
     try:
         _apply(state, event)
     except KeyError:
@@ -366,7 +385,7 @@ def _apply(state: CompetitionState, event: Event) -> None:
         case AssumptionRecorded():
             state.assumptions.append(event)
         case LotsDrawn():
-            state.stages[event.stage].lots[event.group] = event
+            state.stages[event.stage].lots[event.group or ""] = event
         case FixtureScheduled():
             state.fixtures[event.fixture] = FixtureState(
                 fixture=event.fixture,
@@ -446,29 +465,34 @@ def _settle_allocation(path: PathState) -> None:
     path.berths, path.confirmed = last.berths, confirmed
 
 
+def _same(held: Event | None, old: Event) -> bool:
+    """The fact held is `old` (by id: a state read back from a snapshot holds copies)."""
+    return held is not None and held.event_id == old.event_id
+
+
 def _retire(state: CompetitionState, old: Event) -> None:
     """Undo the effect of a standing fact that a later one supersedes."""
     match old:
         case ResultRecorded() | ResultCorrected():
             fx = state.fixtures.get(old.fixture)
-            if fx is not None and fx.result is old:
+            if fx is not None and _same(fx.result, old):
                 fx.result = None
         case ResultVoided():
             fx = state.fixtures.get(old.fixture)
-            if fx is not None and fx.voided is old:
+            if fx is not None and _same(fx.voided, old):
                 fx.voided = None
         case ForfeitAwarded():
             fx = state.fixtures.get(old.fixture)
-            if fx is not None and fx.forfeit is old:
+            if fx is not None and _same(fx.forfeit, old):
                 fx.forfeit = None
         case AdvancementDecided():
             fx = state.fixtures.get(old.fixture)
-            if fx is not None and fx.advancement is old:
+            if fx is not None and _same(fx.advancement, old):
                 fx.advancement = None
         case CardsRecorded():
             fx = state.fixtures.get(old.fixture)
             if fx is not None:
-                fx.cards = {t: c for t, c in fx.cards.items() if c is not old}
+                fx.cards = {t: c for t, c in fx.cards.items() if not _same(c, old)}
         case GroupDefined():
             stage = state.stages.get(old.stage)
             if stage is not None and stage.group_events.get(old.group) == old.event_id:
@@ -477,34 +501,34 @@ def _retire(state: CompetitionState, old: Event) -> None:
         case TeamWithdrew():
             stage = state.stages.get(old.stage)
             if stage is not None:
-                stage.withdrawn = {t: w for t, w in stage.withdrawn.items() if w is not old}
+                stage.withdrawn = {t: w for t, w in stage.withdrawn.items() if not _same(w, old)}
         case TeamAliasRecorded():
-            if state.aliases.get(old.alias) is old:
+            if _same(state.aliases.get(old.alias), old):
                 del state.aliases[old.alias]
         case SlotFilled():
             path = state.paths.get(old.path)
             if path is not None:
-                path.slots = [f for f in path.slots if f is not old]
+                path.slots = [f for f in path.slots if not _same(f, old)]
         case QualifierDeclared():
             path = state.paths.get(old.path)
             if path is not None:
-                path.declared = [q for q in path.declared if q is not old]
+                path.declared = [q for q in path.declared if not _same(q, old)]
         case BerthDeclined():
             path = state.paths.get(old.path)
             if path is not None:
-                path.declined = {t: d for t, d in path.declined.items() if d is not old}
+                path.declined = {t: d for t, d in path.declined.items() if not _same(d, old)}
         case BerthReallocated():
             path = state.paths.get(old.path)
             if path is not None:
-                path.reallocated = [m for m in path.reallocated if m is not old]
+                path.reallocated = [m for m in path.reallocated if not _same(m, old)]
         case BerthAllocationConfirmed() | BerthAllocationChanged():
             path = state.paths.get(old.path)
             if path is not None:
-                path.allocations = [a for a in path.allocations if a is not old]
+                path.allocations = [a for a in path.allocations if not _same(a, old)]
                 _settle_allocation(path)
         case LotsDrawn():
             stage = state.stages.get(old.stage)
-            if stage is not None and stage.lots.get(old.group) is old:
-                del stage.lots[old.group]
+            if stage is not None and _same(stage.lots.get(old.group or ""), old):
+                del stage.lots[old.group or ""]
         case _:
             pass

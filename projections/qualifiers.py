@@ -59,8 +59,10 @@ class _Draft(msgspec.Struct, kw_only=True):
     confirmed: bool = True
 
 
-def qualifiers(state: CompetitionState) -> tuple[list[PathSummary], list[QualifierEntry]]:
-    resolver = Resolver(state)
+def qualifiers(
+    state: CompetitionState, resolver: Resolver | None = None
+) -> tuple[list[PathSummary], list[QualifierEntry]]:
+    resolver = resolver or Resolver(state)
     summaries: list[PathSummary] = []
     entries: list[QualifierEntry] = []
     for path in state.paths.values():

@@ -10,15 +10,17 @@ rm_standings, rm_bracket, rm_qualifiers, rm_position.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, get_args, get_type_hints
 
 import msgspec
 import sqlite_utils
 
 from events.catalogue import Recorded, tag_of
-from projections.model import fold
+from projections.model import CompetitionState
 from projections.qualifiers import QualifierEntry, qualifiers
+from projections.resolve import Resolver
 from projections.views import (
     BracketMatch,
     StageRow,
@@ -28,7 +30,15 @@ from projections.views import (
     table_rows,
 )
 
-TABLES = ("rm_events", "rm_stages", "rm_standings", "rm_bracket", "rm_qualifiers", "rm_position")
+TABLES = (
+    "rm_events",
+    "rm_stages",
+    "rm_standings",
+    "rm_bracket",
+    "rm_qualifiers",
+    "rm_position",
+    "rm_snapshots",
+)
 _PKS: dict[str, tuple[str, ...]] = {
     "rm_events": ("position",),
     "rm_stages": ("competition", "slug"),
@@ -52,38 +62,59 @@ def _plain(obj: Any) -> dict[str, Any]:
     return data
 
 
-def competition_rows(records: Sequence[Recorded]) -> dict[str, list[dict[str, Any]]]:
-    """Every read-model row of one competition, from its events."""
-    state = fold(records)
+def competition_rows(state: CompetitionState) -> dict[str, list[dict[str, Any]]]:
+    """Every read-model row of one competition, from its state."""
     comp = state.slug
+    resolver = Resolver(state)  # one for every table: each outcome is worked out once
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in _PKS if name != "rm_events"}
-    for stage in stage_rows(state):
+    for stage in stage_rows(state, resolver):
         out["rm_stages"].append({"competition": comp, **_plain(stage)})
         if stage.format == "group":
-            for row in table_rows(state, stage.slug):
+            for row in table_rows(state, stage.slug, resolver):
                 out["rm_standings"].append({"competition": comp, **_plain(row)})
-        for match in bracket_matches(state, stage.slug):
+        for match in bracket_matches(state, stage.slug, resolver):
             key = match.fixture or f"bye:{match.round}:{match.home}"
             out["rm_bracket"].append({"competition": comp, "key": key, **_plain(match)})
-    _, entries = qualifiers(state)
+    _, entries = qualifiers(state, resolver)
     for n, entry in enumerate(entries, start=1):
         out["rm_qualifiers"].append({"competition": comp, "entry": n, **_plain(entry)})
     return out
 
 
-def _event_row(rec: Recorded) -> dict[str, Any]:
-    return {
-        "position": rec.position,
-        "stream": rec.stream,
-        "version": rec.version,
-        "event_id": rec.event.event_id,
-        "type": tag_of(rec.event),
-        "occurred_on": rec.event.occurred_on.isoformat(),
-        "recorded_at": rec.recorded_at.isoformat(),
-        "hash": rec.hash,
-        "prev_hash": rec.prev_hash,
-        "source": rec.event.source,
-    }
+_EVENT_COLUMNS = (
+    "position",
+    "stream",
+    "version",
+    "event_id",
+    "type",
+    "occurred_on",
+    "recorded_at",
+    "hash",
+    "prev_hash",
+    "source",
+)
+
+
+def _event_row(rec: Recorded) -> tuple[Any, ...]:
+    return (
+        rec.position,
+        rec.stream,
+        rec.version,
+        rec.event.event_id,
+        tag_of(rec.event),
+        rec.event.occurred_on.isoformat(),
+        rec.recorded_at.isoformat(),
+        rec.hash,
+        rec.prev_hash,
+        rec.event.source,
+    )
+
+
+def _insert_events(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        names = ", ".join(_EVENT_COLUMNS)
+        marks = ", ".join("?" for _ in _EVENT_COLUMNS)
+        conn.executemany(f"INSERT INTO rm_events ({names}) VALUES ({marks})", rows)
 
 
 def _column_type(annotation: Any) -> type:
@@ -135,11 +166,14 @@ def _ensure_tables(db: sqlite_utils.Database) -> None:
         db.table("rm_events").create_index(["recorded_at"])
 
 
+Current = tuple[tuple[int, str], CompetitionState]
+
+
 def catch_up(
     db: sqlite_utils.Database,
     *,
     read_after: Callable[[int], Iterable[Recorded]],
-    read_stream: Callable[[str], Sequence[Recorded]],
+    state_of: Callable[[str], Current],
 ) -> int:
     """Apply the events after the recorded position; returns how many were new.
 
@@ -149,21 +183,67 @@ def catch_up(
     with _write_lock(db):
         _ensure_tables(db)
         last = position(db)
-        new = list(read_after(last))
-        if not new:
+        changed: dict[str, None] = {}
+        count, final = 0, last
+        rows: list[tuple[Any, ...]] = []
+        # Streamed in pages: memory stays bounded however long the log is.
+        for rec in read_after(last):
+            rows.append(_event_row(rec))
+            changed[rec.stream] = None
+            count, final = count + 1, rec.position
+            if len(rows) >= 5000:
+                _insert_events(db.conn, rows)
+                rows.clear()
+        _insert_events(db.conn, rows)
+        if not count:
             return 0
-        changed = list(dict.fromkeys(rec.stream for rec in new))
-        db.table("rm_events").insert_all([_event_row(r) for r in new], pk="position")
         for stream in changed:
-            rows = competition_rows(read_stream(stream))
-            for table, items in rows.items():
-                db.table(table).delete_where("competition = ?", [stream])
-                if items:
-                    db.table(table).insert_all(items, pk=_PKS[table])
-        db.table("rm_position").upsert(
-            {"reader": READER, "position": new[-1].position}, pk="reader"
+            head, state = state_of(stream)
+            for table, items in competition_rows(state).items():
+                _replace_rows(db.conn, table, stream, items)
+            save_snapshot(db, stream, head, state)
+        db.conn.execute(
+            "INSERT OR REPLACE INTO rm_position (reader, position) VALUES (?, ?)", (READER, final)
         )
-    return len(new)
+    return count
+
+
+def _sql_value(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        return _json.encode(value).decode()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+_json = msgspec.json.Encoder()
+
+
+def _replace_rows(
+    conn: sqlite3.Connection, table: str, competition: str, items: list[dict[str, Any]]
+) -> None:
+    """Make the competition's rows of `table` equal `items`, writing only the rows
+    that changed: an append in a large competition touches a few rows, not all."""
+    row_type, extra = _ROW_TYPES[table]
+    columns = list(_columns(row_type, extra))
+    pk = _PKS[table]
+    where = " AND ".join(f'"{c}" = ?' for c in pk)
+    names = ", ".join(f'"{c}"' for c in columns)
+    old = {
+        tuple(row[columns.index(c)] for c in pk): row
+        for row in conn.execute(f"SELECT {names} FROM {table} WHERE competition = ?", [competition])
+    }
+    new = {}
+    for item in items:
+        row = tuple(_sql_value(item.get(c)) for c in columns)
+        new[tuple(row[columns.index(c)] for c in pk)] = row
+    gone = [key for key in old if key not in new]
+    if gone:
+        conn.executemany(f"DELETE FROM {table} WHERE {where}", gone)
+    changed = [row for key, row in new.items() if old.get(key) != row]
+    if changed:
+        marks = ", ".join("?" for _ in columns)
+        conn.executemany(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})", changed)
 
 
 @contextlib.contextmanager
@@ -184,20 +264,68 @@ def rebuild(
     db: sqlite_utils.Database,
     *,
     read_after: Callable[[int], Iterable[Recorded]],
-    read_stream: Callable[[str], Sequence[Recorded]],
+    state_of: Callable[[str], Current],
 ) -> int:
     with _write_lock(db):
         for table in TABLES:
             if db[table].exists():
                 db.table(table).drop()
-    return catch_up(db, read_after=read_after, read_stream=read_stream)
+    return catch_up(db, read_after=read_after, state_of=state_of)
+
+
+# --- snapshots: a competition's folded state at a known head -----------------------
+
+_snapshot_encoder = msgspec.msgpack.Encoder()
+_snapshot_decoder = msgspec.msgpack.Decoder(CompetitionState)
+
+
+# A new snapshot is written once the kept one is this many events behind: a
+# process starting from it applies at most that many facts.
+SNAPSHOT_EVERY = 50
+
+
+def save_snapshot(
+    db: sqlite_utils.Database, stream: str, head: tuple[int, str], state: CompetitionState
+) -> None:
+    """Keep the state at (version, hash) so another process need not fold again."""
+    db.conn.execute(
+        "CREATE TABLE IF NOT EXISTS rm_snapshots (competition TEXT PRIMARY KEY, "
+        "version INTEGER NOT NULL, hash TEXT NOT NULL, state BLOB NOT NULL)"
+    )
+    kept = db.conn.execute(
+        "SELECT version FROM rm_snapshots WHERE competition = ?", [stream]
+    ).fetchone()
+    if kept is not None and 0 <= head[0] - int(kept[0]) < SNAPSHOT_EVERY:
+        return
+    db.conn.execute(
+        "INSERT OR REPLACE INTO rm_snapshots VALUES (?, ?, ?, ?)",
+        (stream, head[0], head[1], _snapshot_encoder.encode(state)),
+    )
+
+
+def load_snapshot(db: sqlite_utils.Database, stream: str) -> Current | None:
+    """The stream's kept state and the (version, hash) it was taken at, if any."""
+    try:
+        row = db.conn.execute(
+            "SELECT version, hash, state FROM rm_snapshots WHERE competition = ?", [stream]
+        ).fetchone()
+    except sqlite3.OperationalError:  # no snapshot table yet
+        return None
+    if row is None:
+        return None
+    try:
+        state = _snapshot_decoder.decode(row[2])
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None  # written by another version of the ledger: fold instead
+    return (int(row[0]), str(row[1])), state
 
 
 def dump(db: sqlite_utils.Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Every read-model table as sorted rows, for comparing two builds."""
+    """Every read-model table as sorted rows, for comparing two builds (snapshots
+    are a cache whose bytes depend on the order facts were applied in)."""
     out: dict[str, list[tuple[Any, ...]]] = {}
     for table in TABLES:
-        if db[table].exists():
+        if table != "rm_snapshots" and db[table].exists():
             rows = [tuple(row.values()) for row in db[table].rows]
             out[table] = sorted(rows, key=repr)
     return out

@@ -39,6 +39,7 @@ class Resolver:
         self.state = state
         self._outcomes: dict[str, Outcome] = {}
         self._tables: dict[tuple[str, str], list[StandingRow]] = {}
+        self._complete: dict[tuple[str, str], bool] = {}
         self._busy: set[str] = set()
 
     # -- describing ----------------------------------------------------------
@@ -329,7 +330,7 @@ class Resolver:
                     red=prev.red + c.red,
                     yellow_red=prev.yellow_red + c.yellow_red,
                 )
-        lots = stage.lots.get(group or None) if use_lots else None
+        lots = stage.lots.get(group) if use_lots else None
         return rank(
             teams=self.group_teams(stage, group),
             matches=lines,
@@ -361,6 +362,12 @@ class Resolver:
         return None
 
     def group_complete(self, stage_slug: str, group: str) -> bool:
+        key = (stage_slug, group)
+        if key not in self._complete:
+            self._complete[key] = self._group_complete(stage_slug, group)
+        return self._complete[key]
+
+    def _group_complete(self, stage_slug: str, group: str) -> bool:
         stage = self.state.stages[stage_slug]
         teams = set(self.group_teams(stage, group))
         met: set[frozenset[str]] = set()

@@ -76,8 +76,8 @@ class BracketMatch(msgspec.Struct, frozen=True, kw_only=True):
     events: list[str]
 
 
-def stage_rows(state: CompetitionState) -> list[StageRow]:
-    resolver = Resolver(state)
+def stage_rows(state: CompetitionState, resolver: Resolver | None = None) -> list[StageRow]:
+    resolver = resolver or Resolver(state)
     rows = []
     for stage in state.stages.values():
         fixtures = [state.fixtures[f] for f in stage.fixtures]
@@ -113,8 +113,10 @@ def _complete(resolver: Resolver, stage: StageState, fixtures: list[FixtureState
     return resolver.stage_winner(stage.stage) is not None
 
 
-def table_rows(state: CompetitionState, stage_slug: str) -> list[TableRow]:
-    resolver = Resolver(state)
+def table_rows(
+    state: CompetitionState, stage_slug: str, resolver: Resolver | None = None
+) -> list[TableRow]:
+    resolver = resolver or Resolver(state)
     stage = state.stages[stage_slug]
     out = []
     for group in resolver.group_names(stage):
@@ -147,8 +149,10 @@ def _table_row(stage: str, group: str, complete: bool, row: StandingRow) -> Tabl
     )
 
 
-def bracket_matches(state: CompetitionState, stage_slug: str) -> list[BracketMatch]:
-    resolver = Resolver(state)
+def bracket_matches(
+    state: CompetitionState, stage_slug: str, resolver: Resolver | None = None
+) -> list[BracketMatch]:
+    resolver = resolver or Resolver(state)
     stage = state.stages[stage_slug]
     out: list[BracketMatch] = []
     for bye in stage.byes:

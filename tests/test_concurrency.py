@@ -665,18 +665,18 @@ def test_catch_up_survives_a_command_committed_meanwhile(
     (Two commands sharing one local read-model file with PostgreSQL: see the
     next test.)"""
     cup, url = sqlite_cup, sqlite_url
-    original = sqlite_utils.db.Table.insert_chunk
+    original = readmodel._insert_events
 
     @contextlib.contextmanager
     def hook(fire: Callable[[], None]) -> Iterator[None]:
-        def insert_chunk(self: Any, *args: Any, **kwargs: Any) -> Any:
-            if self.name == "rm_events" and threading.current_thread() is threading.main_thread():
+        def insert_events(conn: Any, rows: Any) -> Any:
+            if rows and threading.current_thread() is threading.main_thread():
                 fire()
-            return original(self, *args, **kwargs)
+            return original(conn, rows)
 
-        monkeypatch.setattr(sqlite_utils.db.Table, "insert_chunk", insert_chunk)
+        monkeypatch.setattr(readmodel, "_insert_events", insert_events)
         yield
-        monkeypatch.setattr(sqlite_utils.db.Table, "insert_chunk", original)
+        monkeypatch.setattr(readmodel, "_insert_events", original)
 
     home, away, rnd = FIXTURES["f01"]
     args = [*base_args(url), "record", "ko", f"{home} 2-1 {away}", "--on", f"2025-02-0{rnd}"]

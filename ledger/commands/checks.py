@@ -662,7 +662,7 @@ def _lots(state: CompetitionState, e: LotsDrawn) -> None:
     order = [find_team(state, team, within=teams) for team in e.order]
     if len(set(order)) != len(order) or len(order) < 2:
         raise InvalidInput("lots order two or more different teams")
-    standing = stage.lots.get(e.group)
+    standing = stage.lots.get(group)
     if standing is not None and e.supersedes != standing.event_id:
         raise Contradicts(
             f"lots are already drawn for {e.group or e.stage} (event "
