@@ -8,23 +8,75 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 import msgspec
 
-from events.catalogue import Recorded, tag_of
-from ledger.cli_write import default_actor
-from ledger.commands import Command, Meta
 from ledger.errors import LedgerError
 from ledger.scoreline import parse_date
-from ledger.service import Ledger
-from ledger.store import default_url
+
+if TYPE_CHECKING:
+    from events.catalogue import Recorded
+    from ledger.commands import Command
+    from ledger.service import Ledger
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Every command, the module that defines it and the line `ledger --help` shows.
+# Commands load on first use: listing them must not import the whole ledger
+# (a test checks each line against the command's own help).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "new": ("ledger.cli_structure", "Create a competition."),
+    "use": (
+        "ledger.cli_structure",
+        "In a ledger script: the lines after it apply to a competition.",
+    ),
+    "path": ("ledger.cli_structure", "Define a qualification path and its berths."),
+    "stage": ("ledger.cli_structure", "Create a knockout or group stage."),
+    "rules": ("ledger.cli_structure", "Declare a stage's rule set."),
+    "enter": ("ledger.cli_structure", "Enter one or more teams into a stage."),
+    "withdraw": ("ledger.cli_structure", "Record that a team withdrew from a stage."),
+    "group": ("ledger.cli_structure", "Put entered teams into a group of a group stage."),
+    "alias": ("ledger.cli_structure", "Record that ALIAS is another spelling of TEAM."),
+    "assume": ("ledger.cli_structure", "Record an assumption where the source is silent."),
+    "schedule": ("ledger.cli_matches", "Schedule a fixture."),
+    "reschedule": ("ledger.cli_matches", "Move a fixture to another date."),
+    "cancel": ("ledger.cli_matches", "Cancel a fixture."),
+    "bye": ("ledger.cli_matches", "Grant a team a bye through a round."),
+    "record": ("ledger.cli_matches", "Record a result."),
+    "correct": ("ledger.cli_matches", "Correct a result."),
+    "void": ("ledger.cli_matches", "Void a result."),
+    "forfeit": ("ledger.cli_matches", "Award a match by forfeit."),
+    "advance": ("ledger.cli_matches", "Decide who advanced after a drawn knockout tie."),
+    "cards": ("ledger.cli_matches", "Record the cards one team received in one match."),
+    "lots": ("ledger.cli_matches", "Record a drawing of lots between teams the rules left level."),
+    "retract": ("ledger.cli_matches", "Withdraw a decision."),
+    "qualify": ("ledger.cli_qualification", "Declare a qualifier decided outside the ledger."),
+    "slot": ("ledger.cli_qualification", "Say that a path's berth goes to a slot."),
+    "berth": ("ledger.cli_qualification", "Confirm, change, decline or reallocate berths."),
+    "demo": ("ledger.cli_io", "Build the bundled 2014 U.S. Open Cup qualification ledger."),
+    "import": ("ledger.cli_io", "Append everything in FILE."),
+    "export": ("ledger.cli_io", "Write the ledger as JSON Lines."),
+    "rebuild": ("ledger.cli_io", "Drop the read-model tables and rebuild them from the events."),
+    "catch-up": ("ledger.cli_io", "Apply events recorded since the read models were last updated."),
+    "stages": ("ledger.cli_read", "List the competition's stages with their progress."),
+    "standings": ("ledger.cli_read", "Group tables of a stage, ordered by its declared rules."),
+    "bracket": ("ledger.cli_read", "Every match of a stage."),
+    "qualifiers": ("ledger.cli_read", "The qualifier list."),
+    "log": ("ledger.cli_read", "The events in ledger order, with ids, hashes and both clocks."),
+    "verify": ("ledger.cli_read", "Recompute every hash chain."),
+    "audit": ("ledger.cli_audit", "The team's whole path in date order."),
+    "explain": ("ledger.cli_audit", "For a group stage, each position with the rule step."),
+    "diff": (
+        "ledger.cli_audit",
+        "Which standings rows, bracket slots and qualifier entries changed.",
+    ),
+}
 
 
 class Context(msgspec.Struct, kw_only=True):
@@ -35,6 +87,8 @@ class Context(msgspec.Struct, kw_only=True):
     @property
     def ledger(self) -> Ledger:
         if self._ledger is None:
+            from ledger.service import Ledger
+
             self._ledger = Ledger(self.url)
         return self._ledger
 
@@ -42,6 +96,9 @@ class Context(msgspec.Struct, kw_only=True):
         return self.ledger.competition(self.competition)
 
     def execute(self, *commands: Command) -> list[Recorded]:
+        from ledger.cli_write import default_actor
+        from ledger.commands import Meta
+
         return self.ledger.execute(
             *commands, competition=self.competition, meta=Meta(actor=default_actor())
         )
@@ -153,7 +210,38 @@ class LedgerGroup(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-@click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class TopGroup(LedgerGroup):
+    """The `ledger` group: loads a command's module when the command is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(COMMANDS[cmd_name][0])
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def load_all() -> None:
+    """Register every command (for tools that walk them all, e.g. tests)."""
+    for module in dict.fromkeys(module for module, _ in COMMANDS.values()):
+        importlib.import_module(module)
+
+
+def default_url(db: str | None, database_url: str | None) -> str:
+    if database_url:
+        return database_url
+    if os.environ.get("LEDGER_DATABASE_URL") and not db:
+        return os.environ["LEDGER_DATABASE_URL"]
+    return db or os.environ.get("LEDGER_DB") or "ledger.db"
+
+
+@click.group(cls=TopGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     default=None,
@@ -192,6 +280,8 @@ def cli(
 @cli.result_callback()
 def execute_returned(result: Any, **_: Any) -> None:
     """A fact command returns its Command: execute it and say what was appended."""
+    from ledger.commands import Command
+
     if not isinstance(result, Command):
         return
     context = click.get_current_context().obj
@@ -205,6 +295,8 @@ def report(
     if not recorded:
         click.echo(nothing)
         return
+    from events.catalogue import tag_of
+
     for rec in recorded:
         click.echo(f"recorded {tag_of(rec.event)} {rec.event.event_id} (#{rec.position})")
 
@@ -223,14 +315,3 @@ def emit_json(data: Any) -> None:
 
 def main() -> None:
     cli.main(prog_name="ledger")
-
-
-# Registered last: these modules add their commands to `cli` when imported.
-from ledger import (  # noqa: E402, F401
-    cli_audit,
-    cli_io,
-    cli_matches,
-    cli_qualification,
-    cli_read,
-    cli_structure,
-)

@@ -60,7 +60,7 @@ def new_competition(
 @fact_command(cli, "use")
 @click.argument("slug")
 def use_competition(slug: str) -> UseCompetition:
-    """In a ledger script: the lines after it apply to this existing competition.
+    """In a ledger script: the lines after it apply to a competition that exists.
 
     Example: ledger use usoc-2014
     """

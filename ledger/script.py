@@ -15,7 +15,7 @@ import shlex
 import click
 
 from events.catalogue import Recorded
-from ledger.cli import cli
+from ledger.cli import COMMANDS, cli
 from ledger.cli_write import FACT_COMMANDS
 from ledger.commands import Command, Meta
 from ledger.errors import InvalidInput, LedgerError
@@ -52,7 +52,7 @@ def looks_like_script(text: str) -> bool:
         first = shlex.split(lines[0][1], comments=True)
     except ValueError:  # a broken first line: still a script, reported by read_script
         first = lines[0][1].split()
-    return bool(first) and (first[0] == "ledger" or first[0] in cli.commands)
+    return bool(first) and (first[0] == "ledger" or first[0] in COMMANDS)
 
 
 def _command_of(args: list[str]) -> Command:

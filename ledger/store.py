@@ -31,7 +31,6 @@ from eventsourcing.utils import Environment, EnvType, get_topic
 
 from events.catalogue import Body, Event, Recorded, decode_body, encode_body, tag_of
 from ledger.backends import (
-    PostgresLedgerRecorder,
     SQLiteLedgerRecorder,
     postgres_recorder_topic,
     sqlite_recorder_topic,
@@ -299,9 +298,11 @@ class EventStore:
     def heads(self) -> list[tuple[str, int, str]]:
         """The seal written beside every event: (stream id, version, hash)."""
         recorder = self.app.recorder
-        assert isinstance(recorder, (SQLiteLedgerRecorder, PostgresLedgerRecorder))
+        select_heads = getattr(recorder, "select_heads", None)
+        assert select_heads is not None, "a ledger recorder keeps heads"
         with _database_errors(self.url):
-            return recorder.select_heads()
+            heads: list[tuple[str, int, str]] = select_heads()
+            return heads
 
     def max_position(self) -> int:
         with _database_errors(self.url):
@@ -428,11 +429,3 @@ def _pg_ready(env: dict[str, str]) -> bool:
     except psycopg.Error:
         return False  # let the library report the connection problem
     return row is not None and row[0] == 4
-
-
-def default_url(db: str | None, database_url: str | None) -> str:
-    if database_url:
-        return database_url
-    if os.environ.get("LEDGER_DATABASE_URL") and not db:
-        return os.environ["LEDGER_DATABASE_URL"]
-    return db or os.environ.get("LEDGER_DB") or "ledger.db"

@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from ledger.cli import cli
+from ledger.cli import cli, load_all
+
+load_all()  # tests walk every command; the CLI itself loads them on use
 
 PG_URL = os.environ.get("LEDGER_TEST_DATABASE_URL", "")
 REQUIRE_PG = bool(os.environ.get("LEDGER_REQUIRE_POSTGRES"))
