@@ -35,6 +35,8 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         table = self.events_table_name
         statements = super().construct_create_table_statements()
+        # Competitions are found by their creation events' topic.
+        statements.append(f"CREATE INDEX IF NOT EXISTS {table}_topic ON {table} (topic)")
         statements.append(
             "CREATE TABLE IF NOT EXISTS ledger_heads ("
             "stream_id TEXT NOT NULL, version INTEGER NOT NULL, hash TEXT NOT NULL, "

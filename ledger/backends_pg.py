@@ -24,6 +24,14 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         schema = Identifier(self.datastore.schema)
         self.heads_table = f"{self.events_table_name}_heads"
         heads = Identifier(self.heads_table)
+        # Competitions are found by their creation events' topic.
+        self.sql_create_statements.append(
+            SQL("CREATE INDEX IF NOT EXISTS {index} ON {schema}.{table} (topic)").format(
+                index=Identifier(f"{self.events_table_name}_topic"),
+                schema=schema,
+                table=Identifier(self.events_table_name),
+            )
+        )
         self.sql_create_statements.append(
             SQL(
                 "CREATE TABLE IF NOT EXISTS {schema}.{heads} ("

@@ -132,10 +132,10 @@ class Ledger:
 
     def competition(self, wanted: str | None) -> str:
         """The competition a command is about: the named one, or the only one."""
-        names = self.competitions()
+        if wanted is not None and self.store.exists(wanted):
+            return wanted  # one lookup by key, however many competitions there are
+        names = self.competitions() if wanted is not None else self.store.streams(limit=2)
         if wanted is not None:
-            if wanted in names:
-                return wanted
             raise UnknownCompetition(f"no competition {wanted!r}{suggest(wanted, names)}")
         if len(names) == 1:
             return names[0]
@@ -143,6 +143,7 @@ class Ledger:
             raise UnknownCompetition(
                 "the ledger is empty: run `ledger demo`, `ledger import` or `ledger new`"
             )
+        names = self.competitions()
         raise UnknownCompetition(
             f"several competitions; choose one with --competition: {', '.join(names)}"
         )

@@ -308,17 +308,21 @@ class EventStore:
         with _database_errors(self.url):
             return self.app.recorder.max_notification_id() or 0
 
-    def streams(self) -> list[str]:
-        """Every competition's name, in the order they were created.
+    def streams(self, *, limit: int = 10**6) -> list[str]:
+        """Competitions' names, in the order they were created.
 
-        Reads only the creation events (the topic column holds the event type),
-        so naming the competitions does not cost a scan of the whole ledger.
+        Reads only the creation events through the index on the topic column
+        (which holds the event type): naming the competitions costs what they
+        number, not what the ledger holds.
         """
         with _database_errors(self.url):
             created = self.app.recorder.select_notifications(
-                start=None, limit=10**6, topics=["competition_created"]
+                start=None, limit=limit, topics=["competition_created"]
             )
         return [recorded_from_state(n.id, n.state).stream for n in created]
+
+    def exists(self, stream: str) -> bool:
+        return self.head(stream)[0] > 0
 
     # -- writing -------------------------------------------------------------
 
