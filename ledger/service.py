@@ -257,7 +257,9 @@ class Ledger:
                     if isinstance(command, CreateCompetition):
                         current = command.slug
                     elif isinstance(command, UseCompetition):
-                        current = self.competition(command.slug)
+                        # One created earlier in this batch is not stored yet.
+                        known = command.slug in states and states[command.slug].created_by
+                        current = command.slug if known else self.competition(command.slug)
                     elif current is None:
                         current = self.competition(None)
                     if current not in states:

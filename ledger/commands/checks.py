@@ -79,6 +79,7 @@ from ledger.errors import (
 )
 from ledger.lookup import find_team, norm, suggest
 from projections.model import CompetitionState, FixtureState, fingerprint
+from projections.qualifiers import qualifiers
 from projections.resolve import Resolver
 
 MAX_GOALS = 99
@@ -614,8 +615,6 @@ def _berths(state: CompetitionState, e: BerthAllocationConfirmed | BerthAllocati
 
 def berth_holders(state: CompetitionState, path: str) -> list[str]:
     """Teams holding a berth of the path now (declared, filled slots, reallocated)."""
-    from projections.qualifiers import qualifiers
-
     _, entries = qualifiers(state)
     return [q.team for q in entries if q.path == path and q.team is not None]
 
