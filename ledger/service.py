@@ -79,8 +79,7 @@ class Ledger:
     def rebuild(self) -> int:
         return readmodel.rebuild(
             self.read_db,
-            read_after=lambda last: self.store.read_all(after=last),
-            state_of=lambda slug: self._current(slug, keep=False),
+            streams=(self.store.read_stream(slug, positions=True) for slug in self.competitions()),
         )
 
     # -- the current state of a competition ---------------------------------

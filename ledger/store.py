@@ -221,10 +221,37 @@ class EventStore:
 
     # -- reading -------------------------------------------------------------
 
-    def read_stream(self, stream: str) -> list[Recorded]:
+    def read_stream(self, stream: str, *, positions: bool = False) -> list[Recorded]:
+        """The competition's events in order; with `positions`, each with its
+        place in ledger order (what the library's stream read leaves out)."""
+        if positions:
+            return [recorded_from_state(p, state) for p, state in self._stream_rows(stream)]
         with _database_errors(self.url):
             rows = self.app.recorder.select_events(stream_id(stream))
         return [recorded_from_state(0, row.state) for row in rows]
+
+    def _stream_rows(self, stream: str) -> list[tuple[int, bytes]]:
+        recorder: Any = self.app.recorder
+        table = recorder.events_table_name
+        sid = stream_id(stream)
+        with _database_errors(self.url):
+            if not self.is_postgres:
+                with recorder.datastore.transaction(commit=False) as c:
+                    c.execute(
+                        f"SELECT rowid, state FROM {table} WHERE originator_id = ? "
+                        "ORDER BY originator_version",
+                        (sid.hex,),
+                    )
+                    return [(int(r[0]), bytes(r[1])) for r in c.fetchall()]
+            from psycopg.sql import SQL, Identifier
+
+            statement = SQL(
+                "SELECT notification_id, state FROM {schema}.{table} "
+                "WHERE originator_id = %s ORDER BY originator_version"
+            ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(table))
+            with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
+                curs.execute(statement, (sid,))
+                return [(int(r["notification_id"]), bytes(r["state"])) for r in curs.fetchall()]
 
     def read_stream_after(self, stream: str, version: int) -> list[Recorded]:
         """The stream's events after `version`, in order."""

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, get_args, get_type_hints
 
 import msgspec
 import sqlite_utils
 
 from events.catalogue import Recorded, tag_of
-from projections.model import CompetitionState
+from projections.model import CompetitionState, fold
 from projections.qualifiers import QualifierEntry, qualifiers
 from projections.resolve import Resolver
 from projections.views import (
@@ -263,14 +263,34 @@ def _write_lock(db: sqlite_utils.Database) -> Iterator[None]:
 def rebuild(
     db: sqlite_utils.Database,
     *,
-    read_after: Callable[[int], Iterable[Recorded]],
-    state_of: Callable[[str], Current],
+    streams: Iterable[Sequence[Recorded]],
 ) -> int:
+    """Drop every read-model table and build it again, one competition at a time
+    (each event decoded once; memory bounded by the largest competition), all in
+    one transaction: a crash leaves the old tables, never empty ones."""
+    count, final = 0, 0
     with _write_lock(db):
         for table in TABLES:
             if db[table].exists():
                 db.table(table).drop()
-    return catch_up(db, read_after=read_after, state_of=state_of)
+        _ensure_tables(db)
+        for records in streams:
+            if not records:
+                continue
+            _insert_events(db.conn, [_event_row(r) for r in records])
+            state = fold(records)
+            for table, items in competition_rows(state).items():
+                _replace_rows(db.conn, table, state.slug, items)
+            last = records[-1]
+            save_snapshot(db, last.stream, (last.version, last.hash), state)
+            count += len(records)
+            final = max(final, max(r.position for r in records))
+        if count:
+            db.conn.execute(
+                "INSERT OR REPLACE INTO rm_position (reader, position) VALUES (?, ?)",
+                (READER, final),
+            )
+    return count
 
 
 # --- snapshots: a competition's folded state at a known head -----------------------
