@@ -232,5 +232,6 @@ from ledger import (  # noqa: E402, F401
     cli_matches,
     cli_qualification,
     cli_read,
+    cli_scenarios,
     cli_structure,
 )

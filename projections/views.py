@@ -13,6 +13,7 @@ import msgspec
 from events.base import Goals, Score
 from projections.model import CompetitionState, FixtureState, StageState
 from projections.resolve import Resolver
+from projections.scenarios import TeamOutlook, scenarios
 from projections.standings import StandingRow
 
 
@@ -53,6 +54,12 @@ class TableRow(msgspec.Struct, frozen=True, kw_only=True):
     tiebreak_step: str | None
     shared_with: list[str]
     lots_pending: bool
+    # From the remaining fixtures (see projections/scenarios.py): sure of a place
+    # that matters (qualification places, else 1st), or out of reach of all of them.
+    clinched: bool = False
+    eliminated: bool = False
+    best_position: int | None = None
+    worst_position: int | None = None
 
 
 class BracketMatch(msgspec.Struct, frozen=True, kw_only=True):
@@ -117,15 +124,22 @@ def table_rows(state: CompetitionState, stage_slug: str) -> list[TableRow]:
     resolver = Resolver(state)
     stage = state.stages[stage_slug]
     out = []
+    outlook = {(o.group, o.team): o for o in scenarios(state, stage_slug)}
     for group in resolver.group_names(stage):
         complete = resolver.group_complete(stage_slug, group)
         for row in resolver.table(stage_slug, group):
-            out.append(_table_row(stage_slug, group, complete, row))
+            out.append(_table_row(stage_slug, group, complete, row, outlook.get((group, row.team))))
     return out
 
 
-def _table_row(stage: str, group: str, complete: bool, row: StandingRow) -> TableRow:
+def _table_row(
+    stage: str, group: str, complete: bool, row: StandingRow, outlook: TeamOutlook | None
+) -> TableRow:
     return TableRow(
+        clinched=outlook.clinched if outlook else False,
+        eliminated=outlook.eliminated if outlook else False,
+        best_position=outlook.best_position if outlook else None,
+        worst_position=outlook.worst_position if outlook else None,
         stage=stage,
         group=group,
         complete=complete,
