@@ -228,6 +228,7 @@ def main() -> None:
 # Registered last: these modules add their commands to `cli` when imported.
 from ledger import (  # noqa: E402, F401
     cli_audit,
+    cli_draw,
     cli_io,
     cli_matches,
     cli_qualification,

@@ -44,6 +44,7 @@ from events.rules import RuleSet, preset
 from events.structure import (
     AssumptionRecorded,
     CompetitionCreated,
+    DrawMade,
     FactRetracted,
     GroupDefined,
     LotsDrawn,
@@ -120,6 +121,7 @@ class StageState:
     cancelled_rounds: dict[str, RoundCancelled] = field(default_factory=dict)
     lots: dict[str | None, LotsDrawn] = field(default_factory=dict)
     fixtures: list[str] = field(default_factory=list)
+    draw: str | None = None  # the standing draw that laid out its fixtures
 
 
 @dataclass
@@ -164,6 +166,13 @@ class CompetitionState:
     retired: dict[str, str] = field(default_factory=dict)
     # The id of each chain's first fact, for every fact folded.
     chain_of: dict[str, str] = field(default_factory=dict)
+    # The draw that scheduled each drawn fixture: a superseded draw takes its
+    # fixtures (and the byes into them) with it.
+    drawn_by: dict[str, str] = field(default_factory=dict)
+
+    def withdrawn_draw(self, fixture: str | None) -> bool:
+        draw = self.drawn_by.get(fixture) if fixture is not None else None
+        return draw is not None and draw in self.retired
 
     def stands(self, event_id: str) -> bool:
         return event_id in self.events and event_id not in self.retired
@@ -266,6 +275,9 @@ def _fold(
 def _keep_superseded(state: CompetitionState, event: Event) -> None:
     """A fact that no longer stands: on record for the audit, without effect."""
     state.events[event.event_id] = event
+    if isinstance(event, DrawMade):
+        for drawn in event.fixtures:
+            state.drawn_by[drawn] = event.event_id
     fixture = getattr(event, "fixture", None)
     if isinstance(fixture, str) and fixture in state.fixtures:
         fx = state.fixtures[fixture]
@@ -361,7 +373,13 @@ def _apply(state: CompetitionState, event: Event) -> None:
             state.assumptions.append(event)
         case LotsDrawn():
             state.stages[event.stage].lots[event.group] = event
+        case DrawMade():
+            state.stages[event.stage].draw = event.event_id
+            for drawn in event.fixtures:
+                state.drawn_by[drawn] = event.event_id
         case FixtureScheduled():
+            if state.withdrawn_draw(event.fixture):
+                return  # scheduled by a draw that a later draw replaced
             state.fixtures[event.fixture] = FixtureState(
                 fixture=event.fixture,
                 stage=event.stage,
@@ -381,6 +399,8 @@ def _apply(state: CompetitionState, event: Event) -> None:
         case FixtureCancelled():
             _touch(state, event.fixture, event).cancelled = event
         case ByeGranted():
+            if state.withdrawn_draw(event.into_fixture):
+                return
             state.stages[event.stage].byes.append(event)
         case RoundCancelled():
             state.stages[event.stage].cancelled_rounds[event.round] = event
@@ -493,5 +513,15 @@ def _retire(state: CompetitionState, old: Event) -> None:
             stage = state.stages.get(old.stage)
             if stage is not None and stage.lots.get(old.group) is old:
                 del stage.lots[old.group]
+        case DrawMade():
+            stage = state.stages.get(old.stage)
+            gone = set(old.fixtures)
+            for fixture in gone:
+                state.fixtures.pop(fixture, None)
+            if stage is not None:
+                stage.fixtures = [f for f in stage.fixtures if f not in gone]
+                stage.byes = [b for b in stage.byes if b.into_fixture not in gone]
+                if stage.draw == old.event_id:
+                    stage.draw = None
         case _:
             pass
