@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 import msgspec
@@ -128,3 +129,5 @@ class DrawMade(Fact, frozen=True, kw_only=True, tag="draw_made"):
     double: bool = False
     seeds: tuple[str, ...] = ()  # the knockout's field, best first
     fixtures: tuple[str, ...] = ()
+    start: dt.date | None = None  # kickoff of the first round, when dated
+    every_days: int = 7

@@ -7,7 +7,7 @@ what a team needs when its fate is in its own hands.
 
 Two exact methods, never a simulation:
 
-- enumeration, for tables with few matches left: every win/draw/loss outcome of
+- enumeration, for tables with up to six matches left: every win/draw/loss outcome of
   the remaining matches is ranked with the real `rank()` on the rule steps that
   results alone decide (points, wins, head-to-head points). Teams still level
   after them would be separated by goals, fair play or lots: each of them can
@@ -35,8 +35,9 @@ from projections.model import CompetitionState
 from projections.resolve import Resolver, ordinal
 from projections.standings import FairPlay, MatchLine, StandingRow, rank
 
-# Up to this many matches left, a table is enumerated (3^8 = 6,561 outcomes).
-ENUMERATE_LIMIT = 8
+# Up to this many matches left, a table is enumerated (3^6 = 729 outcomes: a
+# group of four from its first round on); standings compute this on every read.
+ENUMERATE_LIMIT = 6
 
 # Criteria that results alone (win, draw, loss) decide.
 _RESULT_CRITERIA = ("points", "wins")
@@ -214,15 +215,15 @@ def enumerate_table(table: TableInput) -> dict[str, Reach]:
             points[home] += (win, draw, loss)[o]
             points[away] += (loss, draw, win)[o]
         lines: list[MatchLine] | None = None
-        if points_only:
-            ordered = sorted(table.teams, key=lambda t: -points[t])
-            blocks: list[tuple[int, tuple[str, ...]]] = []
-            for pos, team in enumerate(ordered, start=1):
-                if blocks and points[blocks[-1][1][0]] == points[team]:
-                    blocks[-1] = (blocks[-1][0], (*blocks[-1][1], team))
-                else:
-                    blocks.append((pos, (team,)))
-        else:
+        ordered = sorted(table.teams, key=lambda t: -points[t])
+        blocks: list[tuple[int, tuple[str, ...]]] = []
+        for pos, team in enumerate(ordered, start=1):
+            if blocks and points[blocks[-1][1][0]] == points[team]:
+                blocks[-1] = (blocks[-1][0], (*blocks[-1][1], team))
+            else:
+                blocks.append((pos, (team,)))
+        if not points_only and len(blocks) < len(table.teams):
+            # Level on points: the further result steps (head-to-head, wins) decide.
             lines = [
                 *table.played,
                 *(
@@ -322,6 +323,53 @@ def _solver() -> Any:
     return h
 
 
+def _greedy(
+    table: TableInput, base: dict[str, int], t: str, *, most: bool, strict: bool
+) -> int | None:
+    """The count `solve_table` asks for, when a greedy outcome meets a bound and so
+    is optimal (most tables, most teams): None when the solver must decide.
+
+    For the fewest teams above `t` it wins all its matches, for the most it loses
+    them all: either choice dominates every other."""
+    win, draw, loss = table.rules.points.win, table.rules.points.draw, table.rules.points.loss
+    points = dict(base)
+    others: list[tuple[str, str]] = []
+    for home, away in table.remaining:
+        if t not in (home, away):
+            others.append((home, away))
+            continue
+        t_home = home == t
+        home_wins = t_home != most  # t wins when looking for its best position
+        points[home] += win if home_wins else loss
+        points[away] += loss if home_wins else win
+    target = points[t]
+
+    def above(p: int) -> bool:
+        return p > target if strict else p >= target
+
+    games = {x: 0 for x in table.teams}
+    for home, away in others:
+        games[home] += 1
+        games[away] += 1
+    if most:
+        bound = sum(above(points[j] + win * games[j]) for j in table.teams if j != t)
+    else:
+        bound = sum(above(points[j] + loss * games[j]) for j in table.teams if j != t)
+    results = ((win, loss), (draw, draw), (loss, win))
+    for home, away in others:
+
+        def score(result: tuple[int, int], home: str = home, away: str = away) -> tuple[int, int]:
+            ph, pa = points[home] + result[0], points[away] + result[1]
+            n_above = above(ph) + above(pa)
+            return (n_above, min(ph, pa)) if most else (-n_above, -max(ph, pa))
+
+        got = max(results, key=score)
+        points[home] += got[0]
+        points[away] += got[1]
+    found = sum(above(points[j]) for j in table.teams if j != t)
+    return found if found == bound else None
+
+
 def solve_table(table: TableInput) -> dict[str, Reach]:
     """Best and worst positions on points, level teams counted either way (HiGHS)."""
     import highspy
@@ -360,6 +408,9 @@ def solve_table(table: TableInput) -> dict[str, Reach]:
 
     def count(t: str, *, most: bool, strict: bool) -> int:
         """Min (or max) number of others above t: strictly above, or level or above."""
+        quick = _greedy(table, base, t, most=most, strict=strict)
+        if quick is not None:
+            return quick
         h = _solver()
         n_cols = 3 * n_matches + len(teams)
         h.addVars(n_cols, np.zeros(n_cols), np.ones(n_cols))

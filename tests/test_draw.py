@@ -173,7 +173,10 @@ def test_drawing_a_drawn_stage_is_refused_and_writes_nothing(ledger_cli: Cli) ->
     cup(ledger_cli, ["A", "B", "C", "D"])
     ledger_cli("draw", "ko", "--knockout", "--on", "2025-01-02")
     before = ledger_cli.log()
-    error = ledger_cli.refused("draw", "ko", "--knockout", "--on", "2025-01-03")
+    # The same draw asked for again is a repeat: nothing appended.
+    again = ledger_cli("draw", "ko", "--knockout", "--on", "2025-01-03")
+    assert "nothing appended" in again.stdout
+    error = ledger_cli.refused("draw", "ko", "--knockout", "--seeds", "D", "--on", "2025-01-03")
     assert "already drawn" in error.stderr and "--supersedes" in error.stderr
     ledger_cli.refused("draw", "ko", "--round-robin", "--on", "2025-01-03")
     ledger_cli.refused("draw", "ko", "--knockout", "--round-robin", "--on", "2025-01-03")

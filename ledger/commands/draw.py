@@ -93,8 +93,26 @@ def _replaced_draw(state: CompetitionState, stage: StageState, cmd: DrawStage) -
     return old
 
 
+def _told_again(state: CompetitionState, stage: StageState, cmd: DrawStage) -> bool:
+    """The standing draw is this very draw, asked for again."""
+    if cmd.supersedes is not None or stage.draw is None:
+        return False
+    old = state.events[stage.draw]
+    assert isinstance(old, DrawMade)
+    seeds = tuple(find_team(state, s, within=stage.teams) for s in cmd.seeds)
+    same = (old.kind, old.double, old.start, old.every_days) == (
+        cmd.kind,
+        cmd.double,
+        cmd.start,
+        cmd.every_days if cmd.start is not None else old.every_days,
+    )
+    return same and old.seeds[: len(seeds)] == seeds
+
+
 def draw_stage(state: CompetitionState, cmd: DrawStage, meta: Meta) -> list[Event]:
     stage = find_stage(state, cmd.stage)
+    if _told_again(state, stage, cmd):
+        return []
     replaced = _replaced_draw(state, stage, cmd)
     if cmd.every_days < 1:
         raise InvalidInput("rounds of a draw are at least one day apart")
@@ -121,6 +139,8 @@ def draw_stage(state: CompetitionState, cmd: DrawStage, meta: Meta) -> list[Even
             double=cmd.double,
             seeds=seeds,
             fixtures=tuple(ids),
+            start=cmd.start,
+            every_days=cmd.every_days,
         )
     ]
     for i, (round_name, group, home, away, kickoff) in enumerate(fixtures):
