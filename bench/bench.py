@@ -2,8 +2,10 @@
 grow with the rest of the ledger. Prints figures and ratios; asserts nothing.
 
     .venv/bin/python bench/bench.py [--leagues 60] [--teams 20]
+    .venv/bin/python bench/bench.py --scenarios-only
 
 Each synthetic league is a 20-team double round robin (380 matches, ~800 events).
+The scenarios figure is for such a league with ten rounds (100 matches) to play.
 """
 
 from __future__ import annotations
@@ -17,10 +19,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from events.base import Goals, Score
+from events.base import Goals, Score, TeamSide
 from events.catalogue import decode_body
 from ledger.cli_io import bundled_text
-from ledger.commands import Command, CreateCompetition, CreateStage, EnterTeams, RecordResult
+from ledger.commands import (
+    Command,
+    CreateCompetition,
+    CreateStage,
+    EnterTeams,
+    RecordResult,
+    ScheduleFixture,
+)
+from ledger.pairings import round_robin
 from ledger.script import run_script
 from ledger.service import Ledger
 from ledger.store import open_envelope
@@ -53,6 +63,48 @@ def league(slug: str, teams: int) -> list[Command]:
     return out
 
 
+def league_in_play(slug: str, teams: int, rounds_left: int) -> list[Command]:
+    """A double round robin drawn by the circle method, all but the last
+    `rounds_left` rounds played; those are scheduled fixtures."""
+    names = [f"{slug} FC {n}" for n in range(teams)]
+    out: list[Command] = [
+        CreateCompetition(slug=slug, name=slug, on=START, source="bench"),
+        CreateStage(slug="league", name="League", format="group", preset="points-gd-gf", on=START),
+        EnterTeams(stage="league", teams=tuple(names), on=START),
+    ]
+    rounds = round_robin(names, double=True)
+    for n, pairs in enumerate(rounds):
+        day = START + dt.timedelta(days=7 * n)
+        for home, away in pairs:
+            if n < len(rounds) - rounds_left:
+                # Lower numbers are stronger: the table spreads as a real one does.
+                edge = names.index(away) - names.index(home)
+                goals = Goals(max(0, 1 + edge // 6 + n % 2), max(0, 1 - edge // 6))
+                out.append(
+                    RecordResult(
+                        stage="league", home=home, away=away, score=Score(regulation=goals), on=day
+                    )
+                )
+            else:
+                out.append(
+                    ScheduleFixture(
+                        stage="league",
+                        home=TeamSide(home),
+                        away=TeamSide(away),
+                        kickoff=day,
+                        on=START,
+                    )
+                )
+    return out
+
+
+def scenarios_figure(ledger: Ledger, teams: int = 20, rounds_left: int = 10) -> float:
+    """Seconds for `ledger scenarios` (fold included) on a league with rounds to play."""
+    ledger.execute(*league_in_play("scenarios-league", teams, rounds_left))
+    _, took = timed(lambda: ledger.scenarios("league", competition="scenarios-league"))
+    return took
+
+
 def timed(fn):  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     result = fn()
@@ -68,7 +120,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--leagues", type=int, default=60)
     parser.add_argument("--teams", type=int, default=20)
+    parser.add_argument("--scenarios-only", action="store_true")
     args = parser.parse_args()
+    if args.scenarios_only:
+        with tempfile.TemporaryDirectory() as tmp, Ledger(str(Path(tmp) / "bench.db")) as ledger:
+            took = scenarios_figure(ledger, args.teams)
+        print(
+            f"scenarios for a {args.teams}-team double round robin with ten rounds left "
+            f"(exact, solver): {took:.2f} s"
+        )
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "bench.db")
         ledger = Ledger(path)
@@ -104,6 +165,7 @@ def main() -> None:
         one_league, league_read = timed(lambda: table_rows(ledger.view("league-0"), "league"))
         _, catch_up = timed(ledger.catch_up)
         _, rebuild = timed(ledger.rebuild)
+        scenarios_time = scenarios_figure(ledger, args.teams)
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
         print(f"ledger: {all_positions} events in {args.leagues + 1} competitions")
@@ -126,6 +188,10 @@ def main() -> None:
             f"events): {league_read * 1000:.0f} ms, {len(one_league)} rows"
         )
         print(f"read models: catch-up of the whole log {catch_up:.2f} s, rebuild {rebuild:.2f} s")
+        print(
+            f"scenarios for a {args.teams}-team double round robin with ten rounds left "
+            f"(exact, solver): {scenarios_time:.2f} s"
+        )
         print(f"peak memory (max RSS): {rss_mb:.0f} MB")
         ledger.close()
 

@@ -34,6 +34,7 @@ from events.qualification import (
 from events.structure import (
     AssumptionRecorded,
     CompetitionCreated,
+    DrawMade,
     FactRetracted,
     GroupDefined,
     LotsDrawn,
@@ -77,6 +78,7 @@ Event = (
     | BerthDeclined
     | BerthReallocated
     | FactRetracted
+    | DrawMade
 )
 
 EVENT_TYPES: tuple[type[Any], ...] = get_args(Event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 import msgspec
@@ -113,3 +114,20 @@ class LotsDrawn(Fact, frozen=True, kw_only=True, tag="lots_drawn"):
     stage: str
     group: str | None
     order: tuple[str, ...]
+
+
+class DrawMade(Fact, frozen=True, kw_only=True, tag="draw_made"):
+    """A stage's schedule laid out in one decision: a round robin or a knockout.
+
+    `fixtures` names every fixture the draw scheduled (each its own
+    `fixture_scheduled` fact, with byes as `bye_granted`). A later draw that
+    supersedes this one withdraws those fixtures and byes.
+    """
+
+    stage: str
+    kind: Literal["round_robin", "knockout"]
+    double: bool = False
+    seeds: tuple[str, ...] = ()  # the knockout's field, best first
+    fixtures: tuple[str, ...] = ()
+    start: dt.date | None = None  # kickoff of the first round, when dated
+    every_days: int = 7

@@ -72,6 +72,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("ledger.cli_read", "Recompute every hash chain."),
     "audit": ("ledger.cli_audit", "The team's whole path in date order."),
     "explain": ("ledger.cli_audit", "For a group stage, each position with the rule step."),
+    "scenarios": ("ledger.cli_scenarios", "Best and worst finishing position of every team."),
+    "draw": ("ledger.cli_draw", "Lay out every fixture of a stage in one transaction."),
     "diff": (
         "ledger.cli_audit",
         "Which standings rows, bracket slots and qualifier entries changed.",

@@ -18,7 +18,7 @@ from ledger.lookup import find_path, find_stage
 from ledger.verify import verify
 from projections.model import CompetitionState
 from projections.qualifiers import qualifiers
-from projections.views import bracket_matches, stage_rows, table_rows
+from projections.views import TableRow, bracket_matches, stage_rows, table_rows
 
 
 def _console() -> Console:
@@ -98,7 +98,7 @@ def standings(
         table = Table(
             title=_title(state, f"{label} ({done}, rules {found.rules.name})", as_of, known_at)
         )
-        for col in ("#", "team", "P", "W", "D", "L", "GF", "GA", "GD", "Pts", "tiebreak"):
+        for col in ("#", "team", "P", "W", "D", "L", "GF", "GA", "GD", "Pts", "", "tiebreak"):
             table.add_column(col, justify="right" if len(col) <= 3 and col != "#" else "left")
         for r in group_rows:
             pos = f"={r.position}" if r.shared_with else str(r.position)
@@ -113,9 +113,18 @@ def standings(
                 str(r.goals_against),
                 f"{r.goal_difference:+d}",
                 str(r.points),
+                _mark(r),
                 r.tiebreak,
             )
         console.print(table)
+        if not group_rows or group_rows[0].complete:
+            continue
+        console.print("Q: sure of a place that matters (see `ledger scenarios`); x: out of reach")
+
+
+def _mark(row: TableRow) -> str:
+    """Q when a row has clinched a place that matters, x when it can reach none."""
+    return "Q" if row.clinched else "x" if row.eliminated else ""
 
 
 @cli.command("bracket")

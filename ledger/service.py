@@ -27,6 +27,7 @@ from projections import readmodel
 from projections.audit import Audit, audit
 from projections.model import CompetitionState, apply, fold, in_order, select
 from projections.qualifiers import PathSummary, QualifierEntry, qualifiers
+from projections.scenarios import TeamOutlook, scenarios
 from projections.views import (
     BracketMatch,
     StageRow,
@@ -190,6 +191,18 @@ class Ledger:
     ) -> list[TableRow]:
         state = self.view(competition, as_of=as_of, known_at=known_at)
         return table_rows(state, find_stage(state, stage).stage)
+
+    def scenarios(
+        self,
+        stage: str,
+        *,
+        competition: str | None = None,
+        as_of: dt.date | None = None,
+        known_at: dt.datetime | None = None,
+    ) -> list[TeamOutlook]:
+        """Who can still finish where in each table of a group stage."""
+        state = self.view(competition, as_of=as_of, known_at=known_at)
+        return scenarios(state, find_stage(state, stage).stage)
 
     def bracket(
         self,

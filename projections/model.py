@@ -45,6 +45,7 @@ from events.rules import RuleSet, preset
 from events.structure import (
     AssumptionRecorded,
     CompetitionCreated,
+    DrawMade,
     FactRetracted,
     GroupDefined,
     LotsDrawn,
@@ -127,6 +128,7 @@ class StageState:
     # then costs what the pair's meetings cost, not the whole stage.
     by_pair: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     slotted: list[str] = field(default_factory=list)
+    draw: str | None = None  # the standing draw that laid out its fixtures
 
 
 @dataclass
@@ -174,6 +176,13 @@ class CompetitionState:
     # The latest sporting date applied: a fact dated on or after it can be
     # applied to this state and give what a fresh fold would.
     last_on: dt.date | None = None
+    # The draw that scheduled each drawn fixture: a superseded draw takes its
+    # fixtures (and the byes into them) with it.
+    drawn_by: dict[str, str] = field(default_factory=dict)
+
+    def withdrawn_draw(self, fixture: str | None) -> bool:
+        draw = self.drawn_by.get(fixture) if fixture is not None else None
+        return draw is not None and draw in self.retired
 
     def stands(self, event_id: str) -> bool:
         return event_id in self.events and event_id not in self.retired
@@ -288,6 +297,9 @@ def _keep_superseded(state: CompetitionState, event: Event) -> None:
     state.events[event.event_id] = event
     if state.last_on is None or event.occurred_on > state.last_on:
         state.last_on = event.occurred_on
+    if isinstance(event, DrawMade):
+        for drawn in event.fixtures:
+            state.drawn_by[drawn] = event.event_id
     fixture = getattr(event, "fixture", None)
     if isinstance(fixture, str) and fixture in state.fixtures:
         fx = state.fixtures[fixture]
@@ -386,7 +398,13 @@ def _apply(state: CompetitionState, event: Event) -> None:
             state.assumptions.append(event)
         case LotsDrawn():
             state.stages[event.stage].lots[event.group or ""] = event
+        case DrawMade():
+            state.stages[event.stage].draw = event.event_id
+            for drawn in event.fixtures:
+                state.drawn_by[drawn] = event.event_id
         case FixtureScheduled():
+            if state.withdrawn_draw(event.fixture):
+                return  # scheduled by a draw that a later draw replaced
             state.fixtures[event.fixture] = FixtureState(
                 fixture=event.fixture,
                 stage=event.stage,
@@ -413,6 +431,8 @@ def _apply(state: CompetitionState, event: Event) -> None:
         case FixtureCancelled():
             _touch(state, event.fixture, event).cancelled = event
         case ByeGranted():
+            if state.withdrawn_draw(event.into_fixture):
+                return
             state.stages[event.stage].byes.append(event)
         case RoundCancelled():
             state.stages[event.stage].cancelled_rounds[event.round] = event
@@ -530,5 +550,21 @@ def _retire(state: CompetitionState, old: Event) -> None:
             stage = state.stages.get(old.stage)
             if stage is not None and _same(stage.lots.get(old.group or ""), old):
                 del stage.lots[old.group or ""]
+        case DrawMade():
+            stage = state.stages.get(old.stage)
+            gone = set(old.fixtures)
+            for fixture in gone:
+                state.fixtures.pop(fixture, None)
+            if stage is not None:
+                stage.fixtures = [f for f in stage.fixtures if f not in gone]
+                stage.byes = [b for b in stage.byes if b.into_fixture not in gone]
+                stage.slotted = [f for f in stage.slotted if f not in gone]
+                stage.by_pair = {
+                    pair: kept
+                    for pair, fixtures in stage.by_pair.items()
+                    if (kept := [f for f in fixtures if f not in gone])
+                }
+                if stage.draw == old.event_id:
+                    stage.draw = None
         case _:
             pass

@@ -70,7 +70,7 @@ def competition_rows(state: CompetitionState) -> dict[str, list[dict[str, Any]]]
     for stage in stage_rows(state, resolver):
         out["rm_stages"].append({"competition": comp, **_plain(stage)})
         if stage.format == "group":
-            for row in table_rows(state, stage.slug, resolver):
+            for row in table_rows(state, stage.slug, resolver, outlook=False):
                 out["rm_standings"].append({"competition": comp, **_plain(row)})
         for match in bracket_matches(state, stage.slug, resolver):
             key = match.fixture or f"bye:{match.round}:{match.home}"

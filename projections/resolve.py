@@ -299,6 +299,22 @@ class Resolver:
 
     def _table(self, stage_slug: str, group: str, *, use_lots: bool) -> list[StandingRow]:
         stage = self.state.stages[stage_slug]
+        lines, cards = self.group_lines(stage_slug, group)
+        lots = stage.lots.get(group) if use_lots else None
+        return rank(
+            teams=self.group_teams(stage, group),
+            matches=lines,
+            rules=stage.rules,
+            # No cards on record at all: fair play is unknown, not level at 0.
+            fair_play=cards or None,
+            lots=lots.order if lots is not None else None,
+        )
+
+    def group_lines(
+        self, stage_slug: str, group: str
+    ) -> tuple[list[MatchLine], dict[str, FairPlay]]:
+        """The matches that count in a group's table, and its teams' cards."""
+        stage = self.state.stages[stage_slug]
         lines: list[MatchLine] = []
         cards: dict[str, FairPlay] = {}
         for fx in self.group_fixtures(stage, group):
@@ -330,15 +346,7 @@ class Resolver:
                     red=prev.red + c.red,
                     yellow_red=prev.yellow_red + c.yellow_red,
                 )
-        lots = stage.lots.get(group) if use_lots else None
-        return rank(
-            teams=self.group_teams(stage, group),
-            matches=lines,
-            rules=stage.rules,
-            # No cards on record at all: fair play is unknown, not level at 0.
-            fair_play=cards or None,
-            lots=lots.order if lots is not None else None,
-        )
+        return lines, cards
 
     def _counted_goals(self, fx: FixtureState, home: str, away: str) -> tuple[int, int] | None:
         if fx.forfeit is None and fx.result is None:

@@ -13,6 +13,7 @@ import msgspec
 from events.base import Goals, Score
 from projections.model import CompetitionState, FixtureState, StageState
 from projections.resolve import Resolver
+from projections.scenarios import TeamOutlook, scenarios
 from projections.standings import StandingRow
 
 
@@ -53,6 +54,14 @@ class TableRow(msgspec.Struct, frozen=True, kw_only=True):
     tiebreak_step: str | None
     shared_with: list[str]
     lots_pending: bool
+    # From the remaining fixtures (see projections/scenarios.py): sure of a place
+    # that matters (qualification places, else 1st), or out of reach of all of
+    # them. None where not worked out (the read-model table leaves them to
+    # `ledger scenarios`: the exact answer can take a solver).
+    clinched: bool | None = None
+    eliminated: bool | None = None
+    best_position: int | None = None
+    worst_position: int | None = None
 
 
 class BracketMatch(msgspec.Struct, frozen=True, kw_only=True):
@@ -114,20 +123,33 @@ def _complete(resolver: Resolver, stage: StageState, fixtures: list[FixtureState
 
 
 def table_rows(
-    state: CompetitionState, stage_slug: str, resolver: Resolver | None = None
+    state: CompetitionState,
+    stage_slug: str,
+    resolver: Resolver | None = None,
+    *,
+    outlook: bool = True,
 ) -> list[TableRow]:
     resolver = resolver or Resolver(state)
     stage = state.stages[stage_slug]
     out = []
+    outlooks = {(o.group, o.team): o for o in scenarios(state, stage_slug)} if outlook else {}
     for group in resolver.group_names(stage):
         complete = resolver.group_complete(stage_slug, group)
         for row in resolver.table(stage_slug, group):
-            out.append(_table_row(stage_slug, group, complete, row))
+            out.append(
+                _table_row(stage_slug, group, complete, row, outlooks.get((group, row.team)))
+            )
     return out
 
 
-def _table_row(stage: str, group: str, complete: bool, row: StandingRow) -> TableRow:
+def _table_row(
+    stage: str, group: str, complete: bool, row: StandingRow, outlook: TeamOutlook | None
+) -> TableRow:
     return TableRow(
+        clinched=outlook.clinched if outlook else None,
+        eliminated=outlook.eliminated if outlook else None,
+        best_position=outlook.best_position if outlook else None,
+        worst_position=outlook.worst_position if outlook else None,
         stage=stage,
         group=group,
         complete=complete,

@@ -49,6 +49,7 @@ from events.rules import RuleSet, TiebreakStep, preset
 from events.structure import (
     AssumptionRecorded,
     CompetitionCreated,
+    DrawMade,
     FactRetracted,
     GroupDefined,
     LotsDrawn,
@@ -78,6 +79,7 @@ from ledger.commands import (
     DefineGroup,
     DefinePath,
     DrawLots,
+    DrawStage,
     EnterTeams,
     FillSlot,
     GrantBye,
@@ -516,6 +518,12 @@ CASES: dict[str, Case] = {
         (FactRetracted,),
         lambda c: {"supersedes": c.marked["Harbor City qualifier"]},
     ),
+    "draw stage": Case(
+        # Four teams, one group: six fixtures in three rounds, after the draw itself.
+        lambda c: DrawStage(stage="group stage", kind="round_robin", start=D1, on=D0),
+        (DrawMade, *(FixtureScheduled,) * 6),
+        lambda c: {"stage": "groups", "group": "A", "round": "Round 3"},
+    ),
     "replay": Case(
         lambda c: Replay(event=IMPORTED, on=D0),
         (AssumptionRecorded,),
@@ -557,7 +565,7 @@ def test_every_command_class_has_a_handler(cls: type[Command]) -> None:
 def test_the_cases_cover_every_command_class() -> None:
     covered = {type(case.command(case.start())) for case in CASES.values()}
     assert covered == set(_command_classes()) == set(HANDLERS)
-    assert len(HANDLERS) == 30
+    assert len(HANDLERS) == 31
 
 
 @pytest.mark.parametrize("name", list(CASES))

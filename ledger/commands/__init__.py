@@ -14,6 +14,7 @@ from typing import Any
 from events.catalogue import Event
 from ledger.commands.base import Command, Meta, new_id, stamp
 from ledger.commands.checks import admit
+from ledger.commands.draw import DrawStage, draw_stage
 from ledger.commands.lifecycle import Replay, Retract, replay, retract
 from ledger.commands.matches import (
     AwardForfeit,
@@ -113,6 +114,7 @@ HANDLERS: dict[type[Command], Handler] = {
     DeclineBerth: decline_berth,
     ReallocateBerth: reallocate_berth,
     Retract: retract,
+    DrawStage: draw_stage,
     Replay: replay,
 }
 
@@ -151,6 +153,7 @@ __all__ = [
     "DefineGroup",
     "DefinePath",
     "DrawLots",
+    "DrawStage",
     "EnterTeams",
     "FillSlot",
     "GrantBye",

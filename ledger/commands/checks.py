@@ -47,6 +47,7 @@ from events.qualification import (
 from events.structure import (
     AssumptionRecorded,
     CompetitionCreated,
+    DrawMade,
     FactRetracted,
     GroupDefined,
     LotsDrawn,
@@ -727,6 +728,12 @@ def _assumption(state: CompetitionState, e: AssumptionRecorded) -> None:
         raise InvalidInput("an assumption needs a statement")
 
 
+def _draw(state: CompetitionState, e: DrawMade) -> None:
+    _stage(state, e.stage)
+    if len(set(e.fixtures)) != len(e.fixtures):
+        raise InvalidInput("a draw names each of its fixtures once")
+
+
 def _retracted(state: CompetitionState, e: FactRetracted) -> None:
     if not e.reason.strip():
         raise InvalidInput("a retraction needs a reason")
@@ -761,4 +768,5 @@ _CHECKS: dict[type[Any], Callable[[CompetitionState, Any], None]] = {
     RoundCancelled: _round_cancelled,
     AssumptionRecorded: _assumption,
     FactRetracted: _retracted,
+    DrawMade: _draw,
 }
