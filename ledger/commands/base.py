@@ -15,6 +15,9 @@ from typing import TypedDict
 
 import msgspec
 
+from ledger.lookup import find_event
+from projections.model import CompetitionState
+
 
 class Command(msgspec.Struct, frozen=True, kw_only=True, tag_field="command"):
     """Base of every command: the sporting date it takes effect and its citation."""
@@ -57,3 +60,8 @@ def stamp(meta: Meta, command: Command, *, on: dt.date | None = None) -> Stamp:
         actor=command.actor or meta.actor,
         note=command.note,
     )
+
+
+def supersedes_id(state: CompetitionState, text: str | None) -> str | None:
+    """The full id of the fact a command replaces, from the (short) id typed."""
+    return find_event(state, text) if text is not None else None

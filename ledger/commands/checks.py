@@ -212,6 +212,12 @@ def standing_pointer(event_id: str) -> str:
     return f"to change it, add --supersedes {event_id}"
 
 
+def _unless_superseded(e: Event, standing: str | None, said: str) -> None:
+    """A fact where `standing` already says something must name it to replace it."""
+    if standing is not None and e.supersedes != standing:
+        raise Contradicts(f"{said} (event {standing}); {standing_pointer(standing)}")
+
+
 # --- checks, one per event type -------------------------------------------------
 
 
@@ -442,11 +448,11 @@ def _advancement(state: CompetitionState, e: AdvancementDecided) -> None:
         raise NotApplicable(f"{fx.fixture} ended {final}: the score already decides who advanced")
     if fx.result.score.penalties is not None:
         raise NotApplicable(f"{fx.fixture} was decided on penalties {fx.result.score.penalties}")
-    if fx.advancement is not None and e.supersedes != fx.advancement.event_id:
-        adv = fx.advancement
-        raise Contradicts(
-            f"{fx.fixture} already has an advancement decision ({adv.team}, event "
-            f"{adv.event_id}); {standing_pointer(adv.event_id)}"
+    if fx.advancement is not None:
+        _unless_superseded(
+            e,
+            fx.advancement.event_id,
+            f"{fx.fixture} already has an advancement decision ({fx.advancement.team})",
         )
     team = find_team(state, e.team, within=_sides(state, fx))
     if e.method == "shootout":
@@ -470,10 +476,9 @@ def _cards(state: CompetitionState, e: CardsRecorded) -> None:
         raise InvalidInput("card counts cannot be negative")
     team = state.canonical(e.team)
     standing = fx.cards.get(team)
-    if standing is not None and e.supersedes != standing.event_id:
-        raise Contradicts(
-            f"cards for {team} in {fx.fixture} are already recorded (event "
-            f"{standing.event_id}); {standing_pointer(standing.event_id)}"
+    if standing is not None:
+        _unless_superseded(
+            e, standing.event_id, f"cards for {team} in {fx.fixture} are already recorded"
         )
 
 
@@ -546,12 +551,9 @@ def _group(state: CompetitionState, e: GroupDefined) -> None:
             f"the new group {e.group} leaves out teams that already have results in it: "
             + ", ".join(dropped)
         )
-    standing = stage.group_events.get(e.group)
-    if standing is not None and e.supersedes != standing:
-        raise Contradicts(
-            f"group {e.group} of {e.stage} is already defined (event {standing}); "
-            f"{standing_pointer(standing)}"
-        )
+    _unless_superseded(
+        e, stage.group_events.get(e.group), f"group {e.group} of {e.stage} is already defined"
+    )
 
 
 def _teams_with_results(state: CompetitionState, stage: str, group: str) -> list[str]:
@@ -573,10 +575,9 @@ def _alias(state: CompetitionState, e: TeamAliasRecorded) -> None:
     if norm(e.alias) == norm(e.team):
         raise InvalidInput("an alias must differ from the name")
     standing = state.aliases.get(e.alias)
-    if standing is not None and e.supersedes != standing.event_id:
-        raise Contradicts(
-            f"{e.alias!r} is already an alias of {standing.team!r} (event "
-            f"{standing.event_id}); {standing_pointer(standing.event_id)}"
+    if standing is not None:
+        _unless_superseded(
+            e, standing.event_id, f"{e.alias!r} is already an alias of {standing.team!r}"
         )
     find_team(state, e.team)
 
@@ -601,11 +602,8 @@ def _qualifier(state: CompetitionState, e: QualifierDeclared) -> None:
     _name(e.team, "a qualifier")
     team = state.canonical(e.team)
     for q in state.paths[e.path].declared:
-        if state.canonical(q.team) == team and q.event_id != e.supersedes:
-            raise Contradicts(
-                f"{team} is already a qualifier of {e.path} (event {q.event_id}); "
-                f"{standing_pointer(q.event_id)}"
-            )
+        if state.canonical(q.team) == team:
+            _unless_superseded(e, q.event_id, f"{team} is already a qualifier of {e.path}")
 
 
 def _berths(state: CompetitionState, e: BerthAllocationConfirmed | BerthAllocationChanged) -> None:
@@ -624,12 +622,9 @@ def _declined(state: CompetitionState, e: BerthDeclined) -> None:
     _path(state, e.path)
     team = find_team(state, e.team)
     standing = state.paths[e.path].declined.get(team)
-    if standing is not None and e.supersedes != standing.event_id:
-        raise Contradicts(
-            f"{team} already declined its {e.path} berth (event {standing.event_id}); "
-            f"{standing_pointer(standing.event_id)}"
-        )
-    if standing is None and team not in berth_holders(state, e.path):
+    if standing is not None:
+        _unless_superseded(e, standing.event_id, f"{team} already declined its {e.path} berth")
+    elif team not in berth_holders(state, e.path):
         raise HoldsNoBerth(f"{team} holds no berth of {e.path} to decline")
 
 
@@ -643,10 +638,9 @@ def _reallocated(state: CompetitionState, e: BerthReallocated) -> None:
     if team not in berth_holders(state, e.path) and team not in path.declined:
         raise HoldsNoBerth(f"{team} holds no berth of {e.path} to reallocate")
     for moved in path.reallocated:
-        if state.canonical(moved.from_team) == team and moved.event_id != e.supersedes:
-            raise Contradicts(
-                f"{team}'s berth was already reallocated to {moved.to_team} (event "
-                f"{moved.event_id}); {standing_pointer(moved.event_id)}"
+        if state.canonical(moved.from_team) == team:
+            _unless_superseded(
+                e, moved.event_id, f"{team}'s berth was already reallocated to {moved.to_team}"
             )
 
 
@@ -663,11 +657,8 @@ def _lots(state: CompetitionState, e: LotsDrawn) -> None:
     if len(set(order)) != len(order) or len(order) < 2:
         raise InvalidInput("lots order two or more different teams")
     standing = stage.lots.get(group)
-    if standing is not None and e.supersedes != standing.event_id:
-        raise Contradicts(
-            f"lots are already drawn for {e.group or e.stage} (event "
-            f"{standing.event_id}); {standing_pointer(standing.event_id)}"
-        )
+    if standing is not None:
+        _unless_superseded(e, standing.event_id, f"lots are already drawn for {e.group or e.stage}")
     # Judge levelness on the table without any lots, not the ones being replaced.
     resolver = Resolver(state)
     rows = resolver.table(e.stage, group, use_lots=False)
@@ -692,11 +683,8 @@ def _withdrew(state: CompetitionState, e: TeamWithdrew) -> None:
     if not e.reason.strip():
         raise InvalidInput("a withdrawal needs a reason")
     standing = state.stages[e.stage].withdrawn.get(team)
-    if standing is not None and e.supersedes != standing.event_id:
-        raise Contradicts(
-            f"{team} already withdrew from {e.stage} (event {standing.event_id}); "
-            f"{standing_pointer(standing.event_id)}"
-        )
+    if standing is not None:
+        _unless_superseded(e, standing.event_id, f"{team} already withdrew from {e.stage}")
 
 
 def _seed(state: CompetitionState, e: SeedAssigned) -> None:

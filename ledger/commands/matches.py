@@ -32,7 +32,7 @@ from events.matches import (
     ResultVoided,
     RoundCancelled,
 )
-from ledger.commands.base import Command, Meta, stamp
+from ledger.commands.base import Command, Meta, stamp, supersedes_id
 from ledger.errors import (
     AlreadyRecorded,
     Contradicts,
@@ -172,10 +172,6 @@ def resolve_side(state: CompetitionState, stage: str, side: Side) -> Side:
             return StageWinner(find_stage(state, side.stage).stage)
         case GroupPlace():
             return GroupPlace(find_stage(state, side.stage).stage, side.group, side.place)
-
-
-def _supersedes(state: CompetitionState, text: str | None) -> str | None:
-    return find_event(state, text) if text is not None else None
 
 
 def new_fixture_id(state: CompetitionState, stage: str) -> str:
@@ -431,7 +427,7 @@ def record_result(state: CompetitionState, cmd: RecordResult, meta: Meta) -> lis
                     f"add or change them use `ledger correct {rid} ... --scorer ...`"
                 )
             return []  # the same result told again
-        supersedes = _supersedes(state, cmd.supersedes)
+        supersedes = supersedes_id(state, cmd.supersedes)
         if supersedes is None and fx.voided is not None and standing is None:
             # Recording a voided match again replaces the void.
             supersedes = fx.voided.event_id
@@ -528,7 +524,7 @@ def award_forfeit(state: CompetitionState, cmd: AwardForfeit, meta: Meta) -> lis
     return [
         ForfeitAwarded(
             **stamp(meta, cmd),
-            supersedes=_supersedes(state, cmd.supersedes),
+            supersedes=supersedes_id(state, cmd.supersedes),
             fixture=fx.fixture,
             winner=find_team(state, cmd.winner, within=sides),
             score=cmd.score,
@@ -542,7 +538,7 @@ def decide_advancement(state: CompetitionState, cmd: DecideAdvancement, meta: Me
     return [
         AdvancementDecided(
             **stamp(meta, cmd),
-            supersedes=_supersedes(state, cmd.supersedes),
+            supersedes=supersedes_id(state, cmd.supersedes),
             fixture=fx.fixture,
             team=find_team(state, cmd.team),
             method=cmd.method,
@@ -557,7 +553,7 @@ def record_cards(state: CompetitionState, cmd: RecordCards, meta: Meta) -> list[
     return [
         CardsRecorded(
             **stamp(meta, cmd),
-            supersedes=_supersedes(state, cmd.supersedes),
+            supersedes=supersedes_id(state, cmd.supersedes),
             fixture=fx.fixture,
             team=find_team(state, cmd.team),
             yellow=cmd.yellow,

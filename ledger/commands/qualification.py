@@ -12,10 +12,10 @@ from events.qualification import (
     QualifierDeclared,
 )
 from events.structure import SlotFilled
-from ledger.commands.base import Command, Meta, stamp
+from ledger.commands.base import Command, Meta, stamp, supersedes_id
 from ledger.commands.matches import resolve_side
 from ledger.errors import UnknownTeam
-from ledger.lookup import find_event, find_path, find_team
+from ledger.lookup import find_path, find_team
 from projections.model import CompetitionState
 
 
@@ -68,10 +68,6 @@ class ReallocateBerth(Command, frozen=True, kw_only=True, tag="reallocate_berth"
     supersedes: str | None = None
 
 
-def _supersedes(state: CompetitionState, text: str | None) -> str | None:
-    return find_event(state, text) if text is not None else None
-
-
 def _named(state: CompetitionState, team: str) -> str:
     """A known team's own spelling, or the name as typed for a team new to the ledger."""
     try:
@@ -84,7 +80,7 @@ def declare_qualifier(state: CompetitionState, cmd: DeclareQualifier, meta: Meta
     return [
         QualifierDeclared(
             **stamp(meta, cmd),
-            supersedes=_supersedes(state, cmd.supersedes),
+            supersedes=supersedes_id(state, cmd.supersedes),
             path=find_path(state, cmd.path).path,
             team=_named(state, cmd.team),
             method=cmd.method,
@@ -100,7 +96,7 @@ def fill_slot(state: CompetitionState, cmd: FillSlot, meta: Meta) -> list[Event]
     return [
         SlotFilled(
             **stamp(meta, cmd),
-            supersedes=_supersedes(state, cmd.supersedes),
+            supersedes=supersedes_id(state, cmd.supersedes),
             path=find_path(state, cmd.path).path,
             slot=slot,
             method=cmd.method,
@@ -112,7 +108,7 @@ def confirm_berths(state: CompetitionState, cmd: ConfirmBerths, meta: Meta) -> l
     return [
         BerthAllocationConfirmed(
             **stamp(meta, cmd),
-            supersedes=_supersedes(state, cmd.supersedes),
+            supersedes=supersedes_id(state, cmd.supersedes),
             path=find_path(state, cmd.path).path,
             berths=cmd.berths,
         )
@@ -123,7 +119,7 @@ def change_berths(state: CompetitionState, cmd: ChangeBerths, meta: Meta) -> lis
     return [
         BerthAllocationChanged(
             **stamp(meta, cmd),
-            supersedes=_supersedes(state, cmd.supersedes),
+            supersedes=supersedes_id(state, cmd.supersedes),
             path=find_path(state, cmd.path).path,
             berths=cmd.berths,
             confirmed=cmd.confirmed,
@@ -135,7 +131,7 @@ def decline_berth(state: CompetitionState, cmd: DeclineBerth, meta: Meta) -> lis
     return [
         BerthDeclined(
             **stamp(meta, cmd),
-            supersedes=_supersedes(state, cmd.supersedes),
+            supersedes=supersedes_id(state, cmd.supersedes),
             path=find_path(state, cmd.path).path,
             team=find_team(state, cmd.team),
             reason=cmd.reason,
@@ -147,7 +143,7 @@ def reallocate_berth(state: CompetitionState, cmd: ReallocateBerth, meta: Meta) 
     return [
         BerthReallocated(
             **stamp(meta, cmd),
-            supersedes=_supersedes(state, cmd.supersedes),
+            supersedes=supersedes_id(state, cmd.supersedes),
             path=find_path(state, cmd.path).path,
             from_team=find_team(state, cmd.from_team),
             to_team=_named(state, cmd.to_team),

@@ -18,9 +18,9 @@ from events.structure import (
     TeamEntered,
     TeamWithdrew,
 )
-from ledger.commands.base import Command, Meta, stamp
+from ledger.commands.base import Command, Meta, stamp, supersedes_id
 from ledger.errors import InvalidInput
-from ledger.lookup import find_event, find_path, find_stage, find_team
+from ledger.lookup import find_path, find_stage, find_team
 from projections.model import CompetitionState
 
 
@@ -104,10 +104,6 @@ class DrawLots(Command, frozen=True, kw_only=True, tag="draw_lots"):
     supersedes: str | None = None
 
 
-def _supersedes(state: CompetitionState, text: str | None) -> str | None:
-    return find_event(state, text) if text is not None else None
-
-
 def create_competition(state: CompetitionState, cmd: CreateCompetition, meta: Meta) -> list[Event]:
     return [
         CompetitionCreated(
@@ -183,7 +179,7 @@ def withdraw_team(state: CompetitionState, cmd: WithdrawTeam, meta: Meta) -> lis
     return [
         TeamWithdrew(
             **stamp(meta, cmd),
-            supersedes=_supersedes(state, cmd.supersedes),
+            supersedes=supersedes_id(state, cmd.supersedes),
             stage=stage.stage,
             team=find_team(state, cmd.team, within=stage.teams),
             reason=cmd.reason,
@@ -198,7 +194,7 @@ def define_group(state: CompetitionState, cmd: DefineGroup, meta: Meta) -> list[
     return [
         GroupDefined(
             **stamp(meta, cmd),
-            supersedes=_supersedes(state, cmd.supersedes),
+            supersedes=supersedes_id(state, cmd.supersedes),
             stage=stage.stage,
             group=cmd.group,
             teams=members,
@@ -210,7 +206,7 @@ def record_alias(state: CompetitionState, cmd: RecordAlias, meta: Meta) -> list[
     return [
         TeamAliasRecorded(
             **stamp(meta, cmd),
-            supersedes=_supersedes(state, cmd.supersedes),
+            supersedes=supersedes_id(state, cmd.supersedes),
             alias=cmd.alias.strip(),
             team=find_team(state, cmd.team),
         )
@@ -230,7 +226,7 @@ def draw_lots(state: CompetitionState, cmd: DrawLots, meta: Meta) -> list[Event]
     return [
         LotsDrawn(
             **stamp(meta, cmd),
-            supersedes=_supersedes(state, cmd.supersedes),
+            supersedes=supersedes_id(state, cmd.supersedes),
             stage=stage.stage,
             group=group,
             order=tuple(find_team(state, t) for t in cmd.order),
