@@ -70,6 +70,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "qualifiers": ("ledger.cli_read", "The qualifier list."),
     "log": ("ledger.cli_read", "The events in ledger order, with ids, hashes and both clocks."),
     "verify": ("ledger.cli_read", "Recompute every hash chain."),
+    "publish": ("ledger.cli_publish", "Write the competition as a static site into DIRECTORY."),
     "audit": ("ledger.cli_audit", "The team's whole path in date order."),
     "explain": ("ledger.cli_audit", "For a group stage, each position with the rule step."),
     "diff": (
