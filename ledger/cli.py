@@ -165,13 +165,13 @@ def read_options(fn: F) -> F:
         "--known-at",
         type=MOMENT,
         default=None,
-        help="Only what the ledger had recorded by this time (UTC).",
+        help="Only what the ledger had recorded by TIMESTAMP (UTC; a date means its end).",
     )(fn)
     fn = click.option(
         "--as-of",
         type=DAY,
         default=None,
-        help="Only facts whose sporting date is on or before DATE.",
+        help="Only facts that take effect on or before DATE.",
     )(fn)
     return fn
 
@@ -198,6 +198,14 @@ class LedgerGroup(click.Group):
             return super().main(args, prog_name, standalone_mode=False, **extra)
         try:
             code = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            # `ledger` alone asks for the help: print it and succeed. A group
+            # without its subcommand (`ledger berth`) prints its help as click does.
+            if exc.ctx is not None and exc.ctx.parent is None:
+                click.echo(exc.ctx.get_help())
+                sys.exit(0)
+            exc.show()
+            sys.exit(exc.exit_code)
         except click.ClickException as exc:
             # Click would print the usage block and a hint: keep it to one line.
             click.echo(f"Error: {' '.join(exc.format_message().split())}", err=True)

@@ -16,13 +16,13 @@ from ledger.publish import build
 @cli.command("publish")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
-    "--as-of", type=DAY, default=None, help="Only facts whose sporting date is on or before DATE."
+    "--as-of", type=DAY, default=None, help="Only facts that take effect on or before DATE."
 )
 @click.option(
     "--known-at",
     type=MOMENT,
     default=None,
-    help="Only what the ledger had recorded by this time (UTC).",
+    help="Only what the ledger had recorded by TIMESTAMP (UTC; a date means its end).",
 )
 @pass_context
 def publish(

@@ -15,6 +15,7 @@ from events.catalogue import tag_of, to_builtins
 from ledger.cli import Context, cli, emit_json, pass_context, read_options
 from ledger.errors import LedgerError, UnknownStage
 from ledger.lookup import find_path, find_stage
+from ledger.progress import working
 from ledger.verify import verify
 from projections.model import CompetitionState, StageState
 from projections.qualifiers import qualifiers
@@ -22,7 +23,14 @@ from projections.views import bracket_matches, stage_rows, table_rows
 
 
 def _console() -> Console:
-    return Console(width=max(Console().width, 120), soft_wrap=False)
+    """The terminal as it is: tables fit its width (rich reads $COLUMNS when piped)."""
+    return Console(soft_wrap=False)
+
+
+def _slug_column(table: Table, name: str, values: list[str]) -> None:
+    """A column of slugs: never cut or wrapped, since people type them back."""
+    width = max([len(name), *(len(v) for v in values)])
+    table.add_column(name, no_wrap=True, overflow="ignore", min_width=width)
 
 
 def _state(ctx: Context, as_of: dt.date | None, known_at: dt.datetime | None) -> CompetitionState:
@@ -102,7 +110,11 @@ def stages(
         emit_json(rows)
         return
     table = Table(title=_title(state, "stages", as_of, known_at))
-    for col in ("slug", "name", "format", "path", "teams", "played", "status", "winner"):
+    _slug_column(table, "slug", [r.slug for r in rows])
+    table.add_column("name")
+    table.add_column("format")
+    _slug_column(table, "path", [r.path or "" for r in rows])
+    for col in ("teams", "played", "status", "winner"):
         table.add_column(col)
     for r in rows:
         table.add_row(
@@ -131,7 +143,8 @@ def standings(
     """
     state = _state(ctx, as_of, known_at)
     found = find_stage_at(ctx, state, stage, as_of, known_at)
-    if found.format != "group":
+    if found.format != "group" and not as_json:
+        # --json keeps its contract (a list of rows: none for a knockout stage).
         raise LedgerError(
             f"{found.stage!r} is a knockout stage and has no table: "
             f"use `ledger bracket {found.stage}`"
@@ -199,10 +212,14 @@ def bracket(
         )
         return
     table = Table(title=_title(state, found.name, as_of, known_at))
-    for col in ("round", "date", "home", "score", "away", "winner", "status", "how"):
+    _slug_column(table, "fixture", [m.fixture or "bye" for m in matches])
+    table.add_column("round")
+    table.add_column("date", no_wrap=True, min_width=10)
+    for col in ("home", "score", "away", "winner", "status", "how"):
         table.add_column(col)
     for m in matches:
         table.add_row(
+            m.fixture or "bye",
             m.round or "",
             str(m.date or ""),
             m.home or "",
@@ -344,7 +361,8 @@ def verify_command(ctx: Context) -> None:
 
     Example: ledger verify
     """
-    report = verify(ctx.ledger.store)
+    with working("verifying every hash chain"):
+        report = verify(ctx.ledger.store)
     if report.ok:
         click.echo(f"ok: {report.checked} events in {report.streams} streams; every chain intact")
         return

@@ -274,9 +274,7 @@ def test_each_team_page_shows_its_audit_with_event_ids_and_sources(
         assert trail["status"] in page.locator(".lead").inner_text()
 
 
-def test_the_history_lists_every_event_with_both_clocks(
-    demo: Cli, site: Path, tab: Page
-) -> None:
+def test_the_history_lists_every_event_with_both_clocks(demo: Cli, site: Path, tab: Page) -> None:
     log = load(demo, "log")
     page = tab.open(site / "history.html")
     rows = page.locator("table.history tbody tr")
@@ -305,9 +303,7 @@ def test_the_history_lists_every_event_with_both_clocks(
             assert stage_of[event["event"]["fixture"]] in row.inner_text()
 
 
-def test_every_link_resolves_and_nothing_is_fetched_from_outside(
-    site: Path, tab: Page
-) -> None:
+def test_every_link_resolves_and_nothing_is_fetched_from_outside(site: Path, tab: Page) -> None:
     pages = sorted(site.glob("*.html"))
     ids: dict[Path, set[str]] = {}
     links: list[tuple[Path, str]] = []
@@ -327,9 +323,7 @@ def test_every_link_resolves_and_nothing_is_fetched_from_outside(
         if parts.fragment and target.suffix == ".html":
             if target not in ids:
                 ids[target] = set(
-                    tab.open(target)
-                    .locator("[id]")
-                    .evaluate_all("els => els.map(e => e.id)")
+                    tab.open(target).locator("[id]").evaluate_all("els => els.map(e => e.id)")
                 )
             assert parts.fragment in ids[target], f"{file.name}: {href} has no such anchor"
     assert not tab.errors, tab.errors
@@ -353,7 +347,7 @@ def test_a_screenshot_of_each_page_type_is_not_blank(
     champion = next(s["winner"] for s in stages if s["winner"])
     team_page = (
         tab.open(stage_file(site, bracket))
-        .locator(f'svg.bracket g.champion a')
+        .locator("svg.bracket g.champion a")
         .get_attribute("href")
     )
     assert champion
