@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 from pathlib import Path
 
 import click
 
 from events.rules import PRESETS
-from ledger.cli import Context, cli, pass_context
+from ledger import exporters
+from ledger.cli import DAY, MOMENT, Context, cli, pass_context
 from ledger.cli_write import default_actor
 from ledger.commands import Meta
 from ledger.errors import InvalidInput
@@ -167,18 +169,80 @@ def catch_up(ctx: Context) -> None:
     click.echo(f"applied {count} new events to {ctx.ledger.read_models_path}")
 
 
+FORMATS = ("jsonl", "football.txt", "csv", "wikitext")
+
+
 @cli.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
-@click.option("--all", "all_streams", is_flag=True, help="Every competition in the ledger.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: every event, for `ledger import`; football.txt, csv or wikitext: "
+    "the results as people read them.",
+)
+@click.option(
+    "--table",
+    type=click.Choice(["results", "standings"]),
+    default="results",
+    show_default=True,
+    help="With --format csv: one row per match, or one row per team per group.",
+)
+@click.option("--all", "all_streams", is_flag=True, help="Every competition (jsonl only).")
+@click.option(
+    "--as-of",
+    type=DAY,
+    default=None,
+    help="Only facts that take effect on or before DATE (not jsonl).",
+)
+@click.option(
+    "--known-at",
+    type=MOMENT,
+    default=None,
+    help="Only what the ledger had recorded by TIMESTAMP (not jsonl).",
+)
 @pass_context
-def export(ctx: Context, file: Path | None, all_streams: bool) -> None:
-    """Write the ledger as JSON Lines (every event byte for byte, with both
-    clocks and hashes) to FILE or standard output; `ledger import` reads it back.
+def export(
+    ctx: Context,
+    file: Path | None,
+    fmt: str,
+    table: str,
+    all_streams: bool,
+    as_of: dt.date | None,
+    known_at: dt.datetime | None,
+) -> None:
+    """Write the ledger to FILE or standard output. The default, JSON Lines, is
+    every event byte for byte, with both clocks and hashes; `ledger import`
+    reads it back. Football.TXT and Wikipedia-style text are the results in
+    those formats (`ledger import` reads them too); CSV is for spreadsheets.
 
-    Example: ledger export usoc-2014.jsonl
+    Example: ledger export usoc-2014.jsonl && ledger export usoc-2014.txt --format football.txt
     """
-    stream = None if all_streams else ctx.slug()
-    data = b"\n".join(export_lines(ctx.ledger.store, stream=stream)) + b"\n"
+    if fmt == "jsonl":
+        if as_of is not None or known_at is not None:
+            raise InvalidInput("--as-of and --known-at apply to football.txt, csv and wikitext")
+        stream = None if all_streams else ctx.slug()
+        data = b"\n".join(export_lines(ctx.ledger.store, stream=stream)) + b"\n"
+    else:
+        if all_streams:
+            raise InvalidInput(f"--all applies to jsonl; {fmt} writes one competition")
+        reading = exporters.read(ctx.ledger, competition=ctx.slug(), as_of=as_of, known_at=known_at)
+        if fmt == "football.txt":
+            text = exporters.football_txt(reading)
+        elif fmt == "csv":
+            text = (
+                exporters.results_csv(reading)
+                if table == "results"
+                else exporters.standings_csv(reading)
+            )
+        else:
+            summaries, entries = ctx.ledger.qualifiers(
+                competition=reading.slug, as_of=as_of, known_at=known_at
+            )
+            text = exporters.wiki_text(reading, summaries, entries)
+        data = text.encode("utf-8")
     if file is None:
         click.echo(data.decode(), nl=False)
     else:
