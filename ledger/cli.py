@@ -61,7 +61,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "berth": ("ledger.cli_qualification", "Confirm, change, decline or reallocate berths."),
     "demo": ("ledger.cli_io", "Build the bundled 2014 U.S. Open Cup qualification ledger."),
     "import": ("ledger.cli_io", "Append everything in FILE."),
-    "export": ("ledger.cli_io", "Write the ledger as JSON Lines."),
+    "export": ("ledger.cli_io", "Write the ledger to FILE or standard output."),
     "rebuild": ("ledger.cli_io", "Drop the read-model tables and rebuild them from the events."),
     "catch-up": ("ledger.cli_io", "Apply events recorded since the read models were last updated."),
     "stages": ("ledger.cli_read", "List the competition's stages with their progress."),

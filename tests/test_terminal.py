@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from ledger import progress
-from ledger.cli import cli
+from ledger.cli import cli, load_all
 from ledger.cli_io import DEMO, bundled_text
 from tests.conftest import PG_URL, Cli, _pg_schema
 
@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def walk(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, click.Command]]:
+    load_all()
     yield " ".join(path), command
     if isinstance(command, click.Group):
         for name, sub in command.commands.items():
