@@ -61,7 +61,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "berth": ("ledger.cli_qualification", "Confirm, change, decline or reallocate berths."),
     "demo": ("ledger.cli_io", "Build the bundled 2014 U.S. Open Cup qualification ledger."),
     "import": ("ledger.cli_io", "Append everything in FILE."),
-    "export": ("ledger.cli_io", "Write the ledger as JSON Lines."),
+    "export": ("ledger.cli_io", "Write the ledger to FILE or standard output."),
     "rebuild": ("ledger.cli_io", "Drop the read-model tables and rebuild them from the events."),
     "catch-up": ("ledger.cli_io", "Apply events recorded since the read models were last updated."),
     "stages": ("ledger.cli_read", "List the competition's stages with their progress."),
@@ -70,6 +70,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "qualifiers": ("ledger.cli_read", "The qualifier list."),
     "log": ("ledger.cli_read", "The events in ledger order, with ids, hashes and both clocks."),
     "verify": ("ledger.cli_read", "Recompute every hash chain."),
+    "publish": ("ledger.cli_publish", "Write the competition as a static site into DIRECTORY."),
     "audit": ("ledger.cli_audit", "The team's whole path in date order."),
     "explain": ("ledger.cli_audit", "For a group stage, each position with the rule step."),
     "scenarios": ("ledger.cli_scenarios", "Best and worst finishing position of every team."),
@@ -166,13 +167,13 @@ def read_options(fn: F) -> F:
         "--known-at",
         type=MOMENT,
         default=None,
-        help="Only what the ledger had recorded by this time (UTC).",
+        help="Only what the ledger had recorded by TIMESTAMP (UTC; a date means its end).",
     )(fn)
     fn = click.option(
         "--as-of",
         type=DAY,
         default=None,
-        help="Only facts whose sporting date is on or before DATE.",
+        help="Only facts that take effect on or before DATE.",
     )(fn)
     return fn
 
@@ -199,6 +200,14 @@ class LedgerGroup(click.Group):
             return super().main(args, prog_name, standalone_mode=False, **extra)
         try:
             code = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            # `ledger` alone asks for the help: print it and succeed. A group
+            # without its subcommand (`ledger berth`) prints its help as click does.
+            if exc.ctx is not None and exc.ctx.parent is None:
+                click.echo(exc.ctx.get_help())
+                sys.exit(0)
+            exc.show()
+            sys.exit(exc.exit_code)
         except click.ClickException as exc:
             # Click would print the usage block and a hint: keep it to one line.
             click.echo(f"Error: {' '.join(exc.format_message().split())}", err=True)

@@ -69,16 +69,16 @@ def _pair(values: tuple[Any, ...], what: str) -> tuple[Any, Any]:
     "as_of",
     type=DAY,
     multiple=True,
-    help="Sporting date of the first (and second) reading.",
+    help="The date of the first (and second) reading: facts that take effect on or before it.",
 )
 @click.option(
     "--known-at",
     "known_at",
     type=MOMENT,
     multiple=True,
-    help="Knowledge time of the first (and second) reading.",
+    help="The TIMESTAMP of the first (and second) reading: what the ledger had recorded by then.",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_context
 def diff_command(
     ctx: Context, as_of: tuple[dt.date, ...], known_at: tuple[dt.datetime, ...], as_json: bool
@@ -120,7 +120,8 @@ def diff_command(
         if change.before is not None and change.after is not None:
             for field in change.fields:
                 click.echo(
-                    f"      {field}: {change.before.get(field)!r} -> {change.after.get(field)!r}"
+                    f"      {field}: {plain(change.before.get(field))} -> "
+                    f"{plain(change.after.get(field))}"
                 )
         for event_id in change.events:
             rec = events[event_id]
@@ -129,6 +130,21 @@ def diff_command(
                 f"      by {tag_of(rec.event)} {event_id[:12]} ({rec.event.occurred_on})"
                 + (f": {reason}" if reason else "")
             )
+
+
+def plain(value: object) -> str:
+    """A value as a person writes it: no quotes, brackets or None."""
+    if value is None or value == "" or value == []:
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        if len(value) == 2 and all(isinstance(v, int) for v in value):
+            return f"{value[0]}-{value[1]}"
+        return ", ".join(plain(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {plain(v)}" for k, v in value.items() if v not in (None, ""))
+    return str(value)
 
 
 @cli.command("explain")

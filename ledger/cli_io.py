@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import resources
 from pathlib import Path
 
 import click
 
 from events.rules import PRESETS
-from ledger.cli import Context, cli, pass_context
+from ledger import exporters
+from ledger.cli import DAY, MOMENT, Context, cli, pass_context
 from ledger.cli_write import default_actor
 from ledger.commands import Meta
 from ledger.errors import InvalidInput
 from ledger.export import export_lines, import_export, is_export
 from ledger.importers import footballtxt, footballtxt_import, wikitext, wikitext_import
 from ledger.importers.common import Batch
+from ledger.progress import working
 from ledger.script import looks_like_script, run_script
 
 DEMO = "usoc-2014-qualification.ledger"
@@ -71,14 +74,44 @@ def import_file(ctx: Context, file: Path, rules: str, year: int | None, source: 
 
     Example: ledger import usoc-2014-qualification.ledger
     """
+    text = read_text(file)
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read {file}: {exc}") from exc
+        with working(f"importing {file.name}"):
+            count = _import_text(ctx, text, file, rules=rules, year=year, source=source)
+    except KeyboardInterrupt:
+        raise InvalidInput("interrupted: nothing imported") from None
+    click.echo(
+        f"imported {count} events from {file.name}"
+        if count
+        else f"{file.name}: everything in it is already recorded; nothing appended"
+    )
+
+
+def read_text(file: Path) -> str:
+    """The file's text, or a refusal a person can act on."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidInput(
+            f"{file.name}: line {line} is not UTF-8; save the file as UTF-8"
+        ) from exc
+    if not text.strip():
+        raise InvalidInput(f"{file.name}: the file is empty")
+    return text.removeprefix("\ufeff")
+
+
+def _import_text(
+    ctx: Context, text: str, file: Path, *, rules: str, year: int | None, source: str | None
+) -> int:
     if is_export(text):
-        count = import_export(ctx.ledger, text, filename=file.name)
+        return import_export(ctx.ledger, text, filename=file.name)
     elif looks_like_script(text):
-        count = len(
+        return len(
             run_script(
                 ctx.ledger,
                 text,
@@ -88,14 +121,14 @@ def import_file(ctx: Context, file: Path, rules: str, year: int | None, source: 
             )
         )
     elif is_wiki_text(text):
-        count = import_batch(
+        return import_batch(
             ctx,
             wiki_text_batch(
                 text, filename=file.name, slug=ctx.competition, source=source or file.name
             ),
         )
     elif is_football_txt(text):
-        count = import_batch(
+        return import_batch(
             ctx,
             football_txt_batch(
                 text,
@@ -106,15 +139,9 @@ def import_file(ctx: Context, file: Path, rules: str, year: int | None, source: 
                 source=source or file.name,
             ),
         )
-    else:
-        raise InvalidInput(
-            f"{file.name}: not a format the ledger reads (a ledger script, "
-            "Wikipedia-style result text, Football.TXT or a ledger export)"
-        )
-    click.echo(
-        f"imported {count} events from {file.name}"
-        if count
-        else f"{file.name}: everything in it is already recorded; nothing appended"
+    raise InvalidInput(
+        f"{file.name}: not a format the ledger reads (a ledger script, "
+        "Wikipedia-style result text, Football.TXT or a ledger export)"
     )
 
 
@@ -125,7 +152,8 @@ def rebuild(ctx: Context) -> None:
 
     Example: ledger rebuild
     """
-    count = ctx.ledger.rebuild()
+    with working("rebuilding the read models"):
+        count = ctx.ledger.rebuild()
     click.echo(f"rebuilt the read models from {count} events in {ctx.ledger.read_models_path}")
 
 
@@ -135,24 +163,86 @@ def catch_up(ctx: Context) -> None:
     """Apply events recorded since the read models were last updated (e.g. by
     another clerk on a shared PostgreSQL ledger).
 
-    Example: ledger --database-url postgresql://... catch-up
+    Example: ledger catch-up
     """
     count = ctx.ledger.catch_up()
     click.echo(f"applied {count} new events to {ctx.ledger.read_models_path}")
 
 
+FORMATS = ("jsonl", "football.txt", "csv", "wikitext")
+
+
 @cli.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
-@click.option("--all", "all_streams", is_flag=True, help="Every competition in the ledger.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: every event, for `ledger import`; football.txt, csv or wikitext: "
+    "the results as people read them.",
+)
+@click.option(
+    "--table",
+    type=click.Choice(["results", "standings"]),
+    default="results",
+    show_default=True,
+    help="With --format csv: one row per match, or one row per team per group.",
+)
+@click.option("--all", "all_streams", is_flag=True, help="Every competition (jsonl only).")
+@click.option(
+    "--as-of",
+    type=DAY,
+    default=None,
+    help="Only facts that take effect on or before DATE (not jsonl).",
+)
+@click.option(
+    "--known-at",
+    type=MOMENT,
+    default=None,
+    help="Only what the ledger had recorded by TIMESTAMP (not jsonl).",
+)
 @pass_context
-def export(ctx: Context, file: Path | None, all_streams: bool) -> None:
-    """Write the ledger as JSON Lines (every event byte for byte, with both
-    clocks and hashes) to FILE or standard output; `ledger import` reads it back.
+def export(
+    ctx: Context,
+    file: Path | None,
+    fmt: str,
+    table: str,
+    all_streams: bool,
+    as_of: dt.date | None,
+    known_at: dt.datetime | None,
+) -> None:
+    """Write the ledger to FILE or standard output. The default, JSON Lines, is
+    every event byte for byte, with both clocks and hashes; `ledger import`
+    reads it back. Football.TXT and Wikipedia-style text are the results in
+    those formats (`ledger import` reads them too); CSV is for spreadsheets.
 
-    Example: ledger export usoc-2014.jsonl
+    Example: ledger export usoc-2014.jsonl && ledger export usoc-2014.txt --format football.txt
     """
-    stream = None if all_streams else ctx.slug()
-    data = b"\n".join(export_lines(ctx.ledger.store, stream=stream)) + b"\n"
+    if fmt == "jsonl":
+        if as_of is not None or known_at is not None:
+            raise InvalidInput("--as-of and --known-at apply to football.txt, csv and wikitext")
+        stream = None if all_streams else ctx.slug()
+        data = b"\n".join(export_lines(ctx.ledger.store, stream=stream)) + b"\n"
+    else:
+        if all_streams:
+            raise InvalidInput(f"--all applies to jsonl; {fmt} writes one competition")
+        reading = exporters.read(ctx.ledger, competition=ctx.slug(), as_of=as_of, known_at=known_at)
+        if fmt == "football.txt":
+            text = exporters.football_txt(reading)
+        elif fmt == "csv":
+            text = (
+                exporters.results_csv(reading)
+                if table == "results"
+                else exporters.standings_csv(reading)
+            )
+        else:
+            summaries, entries = ctx.ledger.qualifiers(
+                competition=reading.slug, as_of=as_of, known_at=known_at
+            )
+            text = exporters.wiki_text(reading, summaries, entries)
+        data = text.encode("utf-8")
     if file is None:
         click.echo(data.decode(), nl=False)
     else:
@@ -160,9 +250,21 @@ def export(ctx: Context, file: Path | None, all_streams: bool) -> None:
         click.echo(f"exported to {file}")
 
 
+def first_line(text: str) -> str:
+    """The first line that is neither blank nor a `#` comment."""
+    return next(
+        (
+            line.strip()
+            for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")
+        ),
+        "",
+    )
+
+
 def is_football_txt(text: str) -> bool:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return first.startswith("=") and not first.rstrip().endswith("=")
+    first = first_line(text)
+    return first.startswith("=") and not first.endswith("=")
 
 
 def football_txt_batch(

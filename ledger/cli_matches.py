@@ -42,11 +42,16 @@ from ledger.importers.common import to_score
 @click.argument("stage")
 @click.argument("home")
 @click.argument("away")
-@click.option("--round", "round_name", default=None)
-@click.option("--group", default=None)
+@click.option(
+    "--round",
+    "round_name",
+    default=None,
+    help="The round this fixture belongs to (knockout stages).",
+)
+@click.option("--group", default=None, help="The group this fixture belongs to (group stages).")
 @click.option("--fixture", default=None, help="Fixture id [default: STAGE-N].")
-@click.option("--kickoff", type=DAY, default=None, help="Match date.")
-@click.option("--venue", default="")
+@click.option("--kickoff", type=DAY, default=None, help="The match date (YYYY-MM-DD).")
+@click.option("--venue", default="", help="Where the match is played.")
 @fact_options()
 def schedule(
     stage: str,
@@ -65,8 +70,8 @@ def schedule(
     """Schedule a fixture. A side is a team, winner:FIXTURE, loser:FIXTURE,
     group:STAGE:GROUP:PLACE or champion:STAGE.
 
-    Example: ledger schedule gg-nw-playoff champion:golden-gate champion:northwest
-    --round Final --kickoff 2014-03-16 --on 2014-02-22
+    Example: ledger schedule norcal "Chivas USA U23s" "Corinthians USA" --fixture norcal-final
+        --kickoff 2014-03-22 --on 2014-03-01
     """
     return ScheduleFixture(
         stage=stage,
@@ -87,7 +92,7 @@ def schedule(
 @fact_command(cli, "reschedule")
 @click.argument("fixture")
 @click.argument("kickoff", type=DAY)
-@click.option("--reason", default="")
+@click.option("--reason", default="", help="Why the match moved.")
 @fact_options()
 def reschedule(
     fixture: str,
@@ -115,7 +120,7 @@ def reschedule(
 
 @fact_command(cli, "cancel")
 @click.argument("fixture")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why the fixture is cancelled.")
 @fact_options()
 def cancel(
     fixture: str, reason: str, on: dt.date, source: str, actor: str, note: str
@@ -147,7 +152,7 @@ def bye(
 ) -> GrantBye:
     """Grant a team a bye through a round.
 
-    Example: ledger bye swc "FC Hasental" --round "First round" --on 2014-03-01
+    Example: ledger bye norcal "Chivas USA U23s" --round "First round" --on 2014-03-01
     """
     return GrantBye(
         stage=stage,
@@ -176,7 +181,9 @@ def _typed_result(text: str) -> tuple[str, str, Score | None]:
 @fact_command(cli, "record")
 @click.argument("stage")
 @click.argument("result")
-@click.option("--on", "on", type=DAY, required=True, help="Match date.")
+@click.option(
+    "--on", "on", type=DAY, required=True, help="The match date: the date the result takes effect."
+)
 @click.option("--round", "round_name", default=None, help="Round (knockout stages).")
 @click.option("--fixture", default=None, help="Fixture id, when not found by the teams.")
 @click.option("--aet", default=None, help="Score after extra time, e.g. 2-2.")
@@ -249,7 +256,9 @@ def record(
 @fact_command(cli, "correct")
 @click.argument("target", metavar="ID")
 @click.argument("result")
-@click.option("--reason", required=True)
+@click.option(
+    "--reason", required=True, help="Why the result is corrected (e.g. a referee report)."
+)
 @click.option("--aet", default=None, help="Score after extra time, e.g. 2-2.")
 @click.option("--pens", default=None, help="Shoot-out score, home-away, e.g. 4-3.")
 @click.option("--winner", default=None, help="Who won, when the score is unknown.")
@@ -310,7 +319,7 @@ def correct(
 
 @fact_command(cli, "void")
 @click.argument("target", metavar="ID")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why the result is voided.")
 @fact_options()
 def void(target: str, reason: str, on: dt.date, source: str, actor: str, note: str) -> VoidResult:
     """Void a result named by its event id or its fixture; the match can then be
@@ -324,7 +333,7 @@ def void(target: str, reason: str, on: dt.date, source: str, actor: str, note: s
 @fact_command(cli, "forfeit")
 @click.argument("fixture")
 @click.argument("winner")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why the match is awarded.")
 @click.option("--score", "score_text", default=None, help="Awarded score, e.g. 3-0.")
 @fact_options(supersedes=True)
 def forfeit(
@@ -340,7 +349,7 @@ def forfeit(
 ) -> AwardForfeit:
     """Award a match by forfeit; --supersedes names the result (or forfeit) it replaces.
 
-    Example: ledger forfeit usssa-3 "FC Denver" --reason "opponent fielded an ineligible player"
+    Example: ledger forfeit usc-playin-1 "Juventus SC Black 93" --reason "opponent did not travel"
     """
     return AwardForfeit(
         fixture=fixture,
@@ -358,7 +367,12 @@ def forfeit(
 @fact_command(cli, "advance")
 @click.argument("fixture")
 @click.argument("team")
-@click.option("--method", type=click.Choice(["shootout", "decision", "unknown"]), required=True)
+@click.option(
+    "--method",
+    type=click.Choice(["shootout", "decision", "unknown"]),
+    required=True,
+    help="How the tie was settled; unknown when the source does not say.",
+)
 @click.option(
     "--shootout", "shootout_text", default=None, help="Shoot-out score, home-away, e.g. 4-3."
 )
@@ -378,7 +392,8 @@ def advance(
 ) -> DecideAdvancement:
     """Decide who advanced after a drawn knockout tie.
 
-    Example: ledger advance gg-final "CD Aguiluchos USA" --method unknown --source "article"
+    Example: ledger advance ggc-final "CD Aguiluchos USA" --method shootout --shootout 3-4
+        --source "club statement" --supersedes ggc-final
     """
     return DecideAdvancement(
         fixture=fixture,
@@ -397,8 +412,13 @@ def advance(
 @fact_command(cli, "cards")
 @click.argument("fixture")
 @click.argument("team")
-@click.option("--yellow", type=int, default=0)
-@click.option("--second-yellow", type=int, default=0)
+@click.option("--yellow", type=int, default=0, help="Yellow cards shown to the team.")
+@click.option(
+    "--second-yellow",
+    type=int,
+    default=0,
+    help="Second yellow cards (sendings-off) shown to the team.",
+)
 @click.option("--red", type=int, default=0, help="Direct red cards.")
 @click.option("--yellow-red", type=int, default=0, help="Yellow then direct red.")
 @fact_options(supersedes=True)
@@ -417,7 +437,7 @@ def cards(
 ) -> RecordCards:
     """Record the cards one team received in one match (for fair play).
 
-    Example: ledger cards usssa-1 "Colorado Rovers" --yellow 2 --on 2014-03-14
+    Example: ledger cards usssa-groups-1 "Colorado Rovers" --yellow 2 --on 2014-03-14
     """
     return RecordCards(
         fixture=fixture,
@@ -437,7 +457,9 @@ def cards(
 @fact_command(cli, "lots")
 @click.argument("stage")
 @click.argument("order", nargs=-1, required=True)
-@click.option("--group", default=None)
+@click.option(
+    "--group", default=None, help="The group the drawing of lots decides, in a stage with groups."
+)
 @fact_options(supersedes=True)
 def lots(
     stage: str,
@@ -451,7 +473,9 @@ def lots(
 ) -> DrawLots:
     """Record a drawing of lots between teams the rules left level (best first).
 
-    Example: ledger lots euro A Romania Albania --group "Group A"
+    Example: ledger stage usssa-cup --name "USSSA consolation" --format group --on 2014-03-16
+        && ledger enter usssa-cup Boulevard "FC Denver" --on 2014-03-16
+        && ledger lots usssa-cup Boulevard "FC Denver" --on 2014-03-16
     """
     return DrawLots(
         stage=stage,
@@ -467,12 +491,12 @@ def lots(
 
 @fact_command(cli, "retract")
 @click.argument("target", metavar="ID")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why the decision is withdrawn.")
 @fact_options()
 def retract(target: str, reason: str, on: dt.date, source: str, actor: str, note: str) -> Retract:
     """Withdraw a decision (a slot, qualifier, advancement, alias, withdrawal,
     lots, decline or reallocation) with nothing in its place. Results are voided.
 
-    Example: ledger retract 3f2a9c01b7de --reason "the round was cancelled"
+    Example: ledger retract ggc-final --reason "the source names no winner"
     """
     return Retract(target=target, reason=reason, on=on, source=source, actor=actor, note=note)

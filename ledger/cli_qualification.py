@@ -24,7 +24,7 @@ from ledger.commands import (
 @click.option(
     "--method", required=True, help="How it qualified, e.g. 'Amateur Cup Regional Champion'."
 )
-@click.option("--region", default="")
+@click.option("--region", default="", help="The region the qualifier comes from, e.g. I or WC.")
 @click.option("--provisional", is_flag=True, help="Not yet confirmed by the governing body.")
 @fact_options(supersedes=True)
 def qualify(
@@ -41,7 +41,7 @@ def qualify(
 ) -> DeclareQualifier:
     """Declare a qualifier decided outside the ledger.
 
-    Example: ledger qualify usasa "Icon FC" --method "Open Cup Regional Champion" --region I
+    Example: ledger qualify usasa "Harbor City" --method "Open Cup Regional Champion" --region I
     """
     return DeclareQualifier(
         path=path,
@@ -75,7 +75,7 @@ def slot(
     """Say that a path's berth goes to a slot: winner:FIXTURE, champion:STAGE or
     group:STAGE:GROUP:PLACE. Re-point it with --supersedes, or `ledger retract` it.
 
-    Example: ledger slot npsl champion:swc --method "Southwest Conference champion"
+    Example: ledger slot us-club-soccer champion:norcal --method "NorCal Premier League champion"
     """
     return FillSlot(
         path=path,
@@ -99,7 +99,7 @@ def berth() -> None:
 
 @fact_command(berth, "confirm")
 @click.argument("path")
-@click.option("--berths", type=int, required=True)
+@click.option("--berths", type=int, required=True, help="The number of berths confirmed.")
 @fact_options(supersedes=True)
 def confirm(
     path: str,
@@ -127,8 +127,12 @@ def confirm(
 
 @fact_command(berth, "change")
 @click.argument("path")
-@click.option("--berths", type=int, required=True)
-@click.option("--unconfirmed", is_flag=True)
+@click.option("--berths", type=int, required=True, help="The new number of berths.")
+@click.option(
+    "--unconfirmed",
+    is_flag=True,
+    help="The new allocation is not yet confirmed by the governing body.",
+)
 @fact_options(supersedes=True)
 def change(
     path: str,
@@ -159,7 +163,7 @@ def change(
 @fact_command(berth, "decline")
 @click.argument("path")
 @click.argument("team")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why the team declined.")
 @fact_options(supersedes=True)
 def decline(
     path: str,
@@ -191,8 +195,10 @@ def decline(
 @click.argument("path")
 @click.argument("from_team")
 @click.argument("to_team")
-@click.option("--to-path", default=None)
-@click.option("--reason", default="")
+@click.option(
+    "--to-path", default=None, help="The path the berth moves to [default: the same path]."
+)
+@click.option("--reason", default="", help="Why the berth moves.")
 @fact_options(supersedes=True)
 def reallocate(
     path: str,

@@ -13,20 +13,74 @@ from rich.table import Table
 
 from events.catalogue import tag_of, to_builtins
 from ledger.cli import Context, cli, emit_json, pass_context, read_options
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, UnknownStage
 from ledger.lookup import find_path, find_stage
+from ledger.progress import working
 from ledger.verify import verify
-from projections.model import CompetitionState
+from projections.model import CompetitionState, StageState
 from projections.qualifiers import qualifiers
 from projections.views import TableRow, bracket_matches, stage_rows, table_rows
 
 
 def _console() -> Console:
-    return Console(width=max(Console().width, 120), soft_wrap=False)
+    """The terminal as it is: tables fit its width (rich reads $COLUMNS when piped)."""
+    return Console(soft_wrap=False)
+
+
+def _slug_column(table: Table, name: str, values: list[str]) -> None:
+    """A column of slugs: never cut or wrapped, since people type them back."""
+    width = max([len(name), *(len(v) for v in values)])
+    table.add_column(name, no_wrap=True, overflow="ignore", min_width=width)
 
 
 def _state(ctx: Context, as_of: dt.date | None, known_at: dt.datetime | None) -> CompetitionState:
-    return ctx.ledger.view(ctx.slug(), as_of=as_of, known_at=known_at)
+    slug = ctx.slug()
+    check_clocks(ctx, slug, as_of, known_at)
+    return ctx.ledger.view(slug, as_of=as_of, known_at=known_at)
+
+
+def _created(ctx: Context, slug: str, event_id: str) -> str:
+    """When a fact takes effect and when the ledger learned it, in words."""
+    for rec in ctx.ledger.history(slug):
+        if rec.event.event_id == event_id:
+            return f"{rec.event.occurred_on} (recorded {rec.recorded_at:%Y-%m-%dT%H:%M:%S}Z)"
+    return "a later date"
+
+
+def check_clocks(
+    ctx: Context, slug: str, as_of: dt.date | None, known_at: dt.datetime | None
+) -> None:
+    """Refuse a read from before the competition existed, saying when it was created."""
+    if as_of is None and known_at is None:
+        return
+    if ctx.ledger.view(slug, as_of=as_of, known_at=known_at).created_by is not None:
+        return
+    created = ctx.ledger.view(slug).created_by
+    when = _created(ctx, slug, created) if created else "a later date"
+    raise LedgerError(f"competition {slug!r} did not exist yet: it was created on {when}")
+
+
+def find_stage_at(
+    ctx: Context,
+    state: CompetitionState,
+    text: str,
+    as_of: dt.date | None,
+    known_at: dt.datetime | None,
+) -> StageState:
+    """The stage, or an error saying when it was created if it came later."""
+    try:
+        return find_stage(state, text)
+    except UnknownStage:
+        if as_of is None and known_at is None:
+            raise
+        try:
+            later = find_stage(ctx.ledger.view(state.slug), text)
+        except UnknownStage:
+            raise
+        when = _created(ctx, state.slug, later.created_by)
+        raise UnknownStage(
+            f"stage {later.stage!r} did not exist yet: it was created on {when}"
+        ) from None
 
 
 def _title(
@@ -56,7 +110,11 @@ def stages(
         emit_json(rows)
         return
     table = Table(title=_title(state, "stages", as_of, known_at))
-    for col in ("slug", "name", "format", "path", "teams", "played", "status", "winner"):
+    _slug_column(table, "slug", [r.slug for r in rows])
+    table.add_column("name")
+    table.add_column("format")
+    _slug_column(table, "path", [r.path or "" for r in rows])
+    for col in ("teams", "played", "status", "winner"):
         table.add_column(col)
     for r in rows:
         table.add_row(
@@ -84,7 +142,13 @@ def standings(
     Example: ledger standings "USSSA group play" --as-of 2014-03-14
     """
     state = _state(ctx, as_of, known_at)
-    found = find_stage(state, stage)
+    found = find_stage_at(ctx, state, stage, as_of, known_at)
+    if found.format != "group" and not as_json:
+        # --json keeps its contract (a list of rows: none for a knockout stage).
+        raise LedgerError(
+            f"{found.stage!r} is a knockout stage and has no table: "
+            f"use `ledger bracket {found.stage}`"
+        )
     rows = table_rows(state, found.stage)
     if as_json:
         emit_json(rows)
@@ -111,7 +175,7 @@ def standings(
                 str(r.lost),
                 str(r.goals_for),
                 str(r.goals_against),
-                f"{r.goal_difference:+d}",
+                f"{r.goal_difference:+d}" if r.goal_difference else "0",
                 str(r.points),
                 _mark(r),
                 r.tiebreak,
@@ -141,7 +205,7 @@ def bracket(
     from projections.resolve import Resolver
 
     state = _state(ctx, as_of, known_at)
-    found = find_stage(state, stage)
+    found = find_stage_at(ctx, state, stage, as_of, known_at)
     matches = bracket_matches(state, found.stage)
     champion = Resolver(state).stage_winner(found.stage)
     if as_json:
@@ -157,10 +221,14 @@ def bracket(
         )
         return
     table = Table(title=_title(state, found.name, as_of, known_at))
-    for col in ("round", "date", "home", "score", "away", "winner", "status", "how"):
+    _slug_column(table, "fixture", [m.fixture or "bye" for m in matches])
+    table.add_column("round")
+    table.add_column("date", no_wrap=True, min_width=10)
+    for col in ("home", "score", "away", "winner", "status", "how"):
         table.add_column(col)
     for m in matches:
         table.add_row(
+            m.fixture or "bye",
             m.round or "",
             str(m.date or ""),
             m.home or "",
@@ -302,7 +370,8 @@ def verify_command(ctx: Context) -> None:
 
     Example: ledger verify
     """
-    report = verify(ctx.ledger.store)
+    with working("verifying every hash chain"):
+        report = verify(ctx.ledger.store)
     if report.ok:
         click.echo(f"ok: {report.checked} events in {report.streams} streams; every chain intact")
         return

@@ -43,7 +43,7 @@ def new_competition(
 ) -> CreateCompetition:
     """Create a competition (in a script: the lines after it apply to it).
 
-    Example: ledger new usoc-2014 --name "2014 U.S. Open Cup" --season 2014 --on 2014-01-01
+    Example: ledger new cup-2025 --name "County Cup 2025" --season 2025 --on 2025-01-10
     """
     return CreateCompetition(
         slug=slug,
@@ -69,11 +69,11 @@ def use_competition(slug: str) -> UseCompetition:
 
 @fact_command(cli, "path")
 @click.argument("slug")
-@click.option("--name", required=True)
+@click.option("--name", required=True, help="Display name of the path.")
 @click.option("--berths", type=int, default=None, help="Number of berths (omit if unknown).")
 @click.option("--entry-round", type=int, default=None, help="Round it enters the competition.")
 @click.option("--unconfirmed", is_flag=True, help="Allocation not yet confirmed.")
-@click.option("--governing-body", default="")
+@click.option("--governing-body", default="", help="Who confirms the berths, e.g. U.S. Soccer.")
 @click.option("--parent", default=None, help="Parent path slug.")
 @fact_options()
 def define_path(
@@ -91,7 +91,8 @@ def define_path(
 ) -> DefinePath:
     """Define a qualification path and its berths.
 
-    Example: ledger path usasa --name USASA --berths 8 --unconfirmed --on 2014-01-01
+    Example: ledger path usl-league-two --name "USL League Two" --berths 2 --unconfirmed
+        --on 2014-01-01
     """
     return DefinePath(
         slug=slug,
@@ -114,8 +115,14 @@ def _csv(text: str) -> tuple[str, ...]:
 
 @fact_command(cli, "stage")
 @click.argument("slug")
-@click.option("--name", required=True)
-@click.option("--format", "fmt", type=click.Choice(["knockout", "group"]), required=True)
+@click.option("--name", required=True, help="Display name of the stage.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["knockout", "group"]),
+    required=True,
+    help="knockout (brackets) or group (tables).",
+)
 @click.option("--path", default=None, help="Qualification path the stage serves.")
 @click.option("--rounds", default="", help="Comma-separated round names in order.")
 @click.option("--feeds-from", default="", help="Comma-separated stages feeding this one.")
@@ -144,8 +151,8 @@ def create_stage(
 ) -> CreateStage:
     """Create a knockout or group stage.
 
-    Example: ledger stage swc --name "Southwest Conference" --format knockout
-    --rounds "First round,Semi-final,Final" --path npsl --on 2014-03-01
+    Example: ledger stage socal --name "SoCal Premier League playoff" --format knockout
+        --rounds "Semi-finals,Final" --path us-club-soccer --on 2014-03-01
     """
     return CreateStage(
         slug=slug,
@@ -187,15 +194,21 @@ def parse_tiebreaks(text: str) -> tuple[TiebreakStep, ...]:
 
 @fact_command(cli, "rules")
 @click.argument("stage")
-@click.option("--preset", "preset_name", type=click.Choice(sorted(PRESETS)), default=None)
+@click.option(
+    "--preset",
+    "preset_name",
+    type=click.Choice(sorted(PRESETS)),
+    default=None,
+    help="A named tiebreak preset.",
+)
 @click.option(
     "--tiebreaks",
     default=None,
     help="Custom steps, e.g. 'points,h2h+:points,goal_difference,lots'.",
 )
-@click.option("--win", type=int, default=3)
-@click.option("--draw", type=int, default=1)
-@click.option("--loss", type=int, default=0)
+@click.option("--win", type=int, default=3, help="Points for a win.")
+@click.option("--draw", type=int, default=1, help="Points for a draw.")
+@click.option("--loss", type=int, default=0, help="Points for a loss.")
 @click.option("--minutes", type=int, default=90, help="Regulation match length.")
 @click.option(
     "--round-minutes",
@@ -260,7 +273,7 @@ def enter_teams(
 ) -> EnterTeams:
     """Enter one or more teams into a stage.
 
-    Example: ledger enter swc "FC Hasental" "San Diego Flash" --on 2014-03-01
+    Example: ledger enter norcal "Sacramento Gold" --on 2014-03-01
     """
     return EnterTeams(
         stage=stage, teams=teams, seed=seed, on=on, source=source, actor=actor, note=note
@@ -270,7 +283,7 @@ def enter_teams(
 @fact_command(cli, "withdraw")
 @click.argument("stage")
 @click.argument("team")
-@click.option("--reason", required=True)
+@click.option("--reason", required=True, help="Why the team withdrew.")
 @click.option(
     "--fixtures",
     type=click.Choice(["walkover", "cancelled"]),
@@ -327,7 +340,9 @@ def define_group(
     the definition it replaces with --supersedes; a change that would leave out
     teams with results in the group is refused.
 
-    Example: ledger group usssa-groups A "Colorado Rovers" Boulevard --on 2014-03-14
+    Example: ledger stage usssa-cup --name "USSSA consolation" --format group --on 2014-03-16
+        && ledger enter usssa-cup Boulevard "FC Denver" --on 2014-03-16
+        && ledger group usssa-cup East Boulevard "FC Denver" --on 2014-03-16
     """
     return DefineGroup(
         stage=stage,
@@ -356,7 +371,7 @@ def record_alias(
 ) -> RecordAlias:
     """Record that ALIAS is another spelling of TEAM.
 
-    Example: ledger alias "Aztecs Mojos" "Azteca Mojos" --on 2014-03-14
+    Example: ledger alias "Spartans FC" "Spartans Futbol Club" --on 2014-03-13
     """
     return RecordAlias(
         alias=alias,

@@ -137,7 +137,7 @@ def fact_options(*, on_required: bool = False, supersedes: bool = False) -> Call
                 "on",
                 type=DAY,
                 required=True,
-                help="Sporting date of the fact (YYYY-MM-DD).",
+                help="The date the fact takes effect (YYYY-MM-DD).",
             )(fn)
         else:
             fn = click.option(
@@ -146,7 +146,7 @@ def fact_options(*, on_required: bool = False, supersedes: bool = False) -> Call
                 type=DAY,
                 default=lambda: dt.date.today(),
                 show_default="today",
-                help="Sporting date the fact takes effect.",
+                help="The date the fact takes effect (YYYY-MM-DD).",
             )(fn)
         return fn
 

@@ -82,10 +82,14 @@ def find_fixture(state: CompetitionState, text: str) -> FixtureState:
 
 
 def find_event(state: CompetitionState, text: str) -> str:
-    """The full id of an event named by its id or by the short id `ledger log` prints."""
+    """The full id of an event named by its id, by the short id `ledger log` prints,
+    or by a fixture: the standing decision of who went through it."""
     wanted = text.strip().lower()
     if wanted in state.events:
         return wanted
+    fixture = state.fixtures.get(text.strip())
+    if fixture is not None and fixture.advancement is not None:
+        return fixture.advancement.event_id
     if len(wanted) >= 6:
         matches = [e for e in state.events if e.startswith(wanted)]
         if len(matches) == 1:
