@@ -50,8 +50,9 @@ def draw(
     A drawn stage is not drawn again unless --supersedes names its draw, which is
     allowed while none of its matches has a result.
 
-    Example: ledger draw league --round-robin --double --start 2025-08-09 --every 7d
-    --on 2025-07-01
+    Example: ledger stage league --name "Summer League" --format group --on 2014-06-01
+    && ledger enter league "FC Denver" Boulevard "Azteca Mojos" --on 2014-06-01
+    && ledger draw league --round-robin --double --start 2014-06-07 --every 7d --on 2014-06-02
     """
     if round_robin == knockout:
         raise InvalidInput("choose one of --round-robin or --knockout")

@@ -21,10 +21,17 @@ def load(cli: Cli, *args: str) -> Any:
     return json.loads(cli(*args, "--json").stdout)
 
 
+# Which places "matter" for clinching depends on the slots later stages take from
+# a group; a Football.TXT file names knockout teams, not group places, so those
+# marks are compared apart from the table itself.
+OUTLOOK = {"clinched", "eliminated", "best_position", "worst_position"}
+
+
 def tables(cli: Cli, by: str = "slug") -> dict[str, list[dict[str, Any]]]:
     return {
         s[by]: [
-            {k: v for k, v in r.items() if k != "stage"} for r in load(cli, "standings", s["slug"])
+            {k: v for k, v in r.items() if k != "stage" and k not in OUTLOOK}
+            for r in load(cli, "standings", s["slug"])
         ]
         for s in load(cli, "stages")
         if s["format"] == "group"
