@@ -233,4 +233,5 @@ from ledger import (  # noqa: E402, F401
     cli_qualification,
     cli_read,
     cli_structure,
+    cli_trust,
 )
