@@ -20,6 +20,8 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
+from ledger.clock import refuse_going_back
+
 
 class _HashOnly(msgspec.Struct):
     hash: str
@@ -63,6 +65,16 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
         c.executemany("INSERT INTO ledger_heads VALUES (?,?,?)", _head_rows(stored_events))
+        # Recorded time only moves forward; checked after the insert, which holds
+        # the write lock, against the event just before the new ones.
+        c.execute(
+            f"SELECT state FROM {self.events_table_name} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (len(stored_events),),
+        )
+        before = c.fetchone()
+        refuse_going_back(
+            None if before is None else bytes(before[0]), [s.state for s in stored_events]
+        )
         return ids
 
 

@@ -19,7 +19,15 @@ from events.catalogue import decode_body
 from ledger.commands import Replay
 from ledger.errors import InvalidInput, LedgerError
 from ledger.service import Ledger
-from ledger.store import GENESIS, EventStore, Pending, envelope, open_envelope, stream_id
+from ledger.store import (
+    GENESIS,
+    EventStore,
+    Pending,
+    envelope,
+    open_envelope,
+    recorded_from_state,
+    stream_id,
+)
 
 FORMAT = "results-ledger-export"
 
@@ -43,10 +51,10 @@ _line = msgspec.json.Decoder(Line)
 def export_lines(store: EventStore, *, stream: str | None = None) -> Iterator[bytes]:
     rows = []
     for position, state in store.read_raw():
-        digest, raw = open_envelope(state)
-        if stream is not None and decode_body(raw).stream != stream:
+        rec = recorded_from_state(position, state)  # an unreadable row is refused here
+        if stream is not None and rec.stream != stream:
             continue
-        rows.append((position, digest, raw))
+        rows.append((position, rec.hash, open_envelope(state)[1]))
     yield msgspec.json.encode(Header(format=FORMAT, version=1, events=len(rows)))
     for position, digest, raw in rows:
         yield b'{"position":%d,"hash":"%s","body":%s}' % (position, digest.encode(), raw)

@@ -36,7 +36,7 @@ from ledger.backends import (
     postgres_recorder_topic,
     sqlite_recorder_topic,
 )
-from ledger.errors import ConcurrentAppend, StoreUnavailable
+from ledger.errors import ClockBehind, ConcurrentAppend, StoreUnavailable, UnreadableEvent
 
 # Stream ids are derived from the competition slug, so every clerk computes the
 # same aggregate id without a lookup.
@@ -89,9 +89,15 @@ def open_envelope(state: bytes) -> tuple[str, bytes]:
     return env.hash, bytes(env.body)
 
 
-def recorded_from_state(position: int, state: bytes) -> Recorded:
-    digest, raw = open_envelope(state)
-    body = decode_body(raw)
+def recorded_from_state(position: int, state: bytes, *, where: str = "") -> Recorded:
+    try:
+        digest, raw = open_envelope(state)
+        body = decode_body(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        at = where or (f"at position {position}" if position else "in the ledger")
+        raise UnreadableEvent(
+            f"the event {at} cannot be read: {exc}; `ledger verify` lists every such event"
+        ) from exc
     return Recorded(
         position=position,
         stream=body.stream,
@@ -225,7 +231,10 @@ class EventStore:
     def read_stream(self, stream: str) -> list[Recorded]:
         with _database_errors(self.url):
             rows = self.app.recorder.select_events(stream_id(stream))
-        return [recorded_from_state(0, row.state) for row in rows]
+        return [
+            recorded_from_state(0, row.state, where=f"{row.originator_version} of {stream}")
+            for row in rows
+        ]
 
     def read_all(self, *, after: int = 0, batch: int = 2000) -> Iterator[Recorded]:
         for position, state in self.read_raw(after=after, batch=batch):
@@ -334,6 +343,14 @@ class EventStore:
         try:
             with _database_errors(self.url):
                 recordings = self.app.save(*pending)
+        except ClockBehind as exc:
+            if isinstance(exc.last, dt.datetime) and exc.last <= dt.datetime.now(dt.UTC):
+                # Another writer recorded a later time first, and our clock has
+                # passed it since: a race, not a wrong clock. Decide again.
+                raise ConcurrentAppend(
+                    "another writer recorded first; nothing was written"
+                ) from exc
+            raise
         except IntegrityError as exc:
             names = ", ".join(repr(b[0]) for b in batches)
             raise ConcurrentAppend(
