@@ -27,15 +27,32 @@ from ledger.store import default_url
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# Commands that only read the ledger: they open it read-only (so an archived copy
+# in a read-only directory can be read and verified) and never create it.
+READ_COMMANDS = frozenset(
+    {"stages", "standings", "bracket", "qualifiers", "audit", "explain", "diff", "log"}
+    | {"verify", "export", "checkpoint", "prove"}
+)
+# Commands that may start a new ledger file; every other one needs it to exist.
+CREATING_COMMANDS = frozenset({"new", "demo", "import"})
+
+
 class Context(msgspec.Struct, kw_only=True):
     url: str
     competition: str | None
+    command: str | None = None
     _ledger: Ledger | None = None
 
     @property
     def ledger(self) -> Ledger:
         if self._ledger is None:
-            self._ledger = Ledger(self.url)
+            missing = _missing_sqlite_file(self.url)
+            if missing is not None and self.command not in CREATING_COMMANDS:
+                raise LedgerError(
+                    f"no ledger at {missing}: create one with `ledger new`, "
+                    "`ledger demo` or `ledger import` (check --db)"
+                )
+            self._ledger = Ledger(self.url, read_only=self.command in READ_COMMANDS)
         return self._ledger
 
     def slug(self) -> str:
@@ -48,7 +65,17 @@ class Context(msgspec.Struct, kw_only=True):
 
     def close(self) -> None:
         if self._ledger is not None:
+            for warning in self._ledger.warnings:
+                click.echo(f"warning: {warning}", err=True)
             self._ledger.close()
+
+
+def _missing_sqlite_file(url: str) -> str | None:
+    """The path of a SQLite ledger that does not exist yet (None for PostgreSQL)."""
+    if url.startswith(("postgres:", "postgresql:")):
+        return None
+    path = url.removeprefix("sqlite://")
+    return None if os.path.exists(path) else path
 
 
 def parse_day(text: str) -> dt.date:
@@ -184,7 +211,11 @@ def cli(
 
     Example: ledger --db usoc.db demo
     """
-    context = Context(url=default_url(db, database_url), competition=competition)
+    context = Context(
+        url=default_url(db, database_url),
+        competition=competition,
+        command=ctx.invoked_subcommand,
+    )
     ctx.obj = context
     ctx.call_on_close(context.close)
 

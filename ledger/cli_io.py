@@ -13,6 +13,7 @@ from ledger.cli_write import default_actor
 from ledger.commands import Meta
 from ledger.errors import InvalidInput
 from ledger.export import export_lines, import_export, is_export
+from ledger.files import read_text, write_atomically, write_atomically_check
 from ledger.importers import footballtxt, footballtxt_import, wikitext, wikitext_import
 from ledger.importers.common import Batch
 from ledger.script import looks_like_script, run_script
@@ -71,10 +72,7 @@ def import_file(ctx: Context, file: Path, rules: str, year: int | None, source: 
 
     Example: ledger import usoc-2014-qualification.ledger
     """
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read {file}: {exc}") from exc
+    text = read_text(file)
     if is_export(text):
         count = import_export(ctx.ledger, text, filename=file.name)
     elif looks_like_script(text):
@@ -144,19 +142,26 @@ def catch_up(ctx: Context) -> None:
 @cli.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option("--all", "all_streams", is_flag=True, help="Every competition in the ledger.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists (never the ledger).")
 @pass_context
-def export(ctx: Context, file: Path | None, all_streams: bool) -> None:
+def export(ctx: Context, file: Path | None, all_streams: bool, force: bool) -> None:
     """Write the ledger as JSON Lines (every event byte for byte, with both
     clocks and hashes) to FILE or standard output; `ledger import` reads it back.
+    FILE is written whole or not at all (a temporary file, then a rename); an
+    existing FILE is replaced only with --force, and the ledger itself never.
 
     Example: ledger export usoc-2014.jsonl
     """
+    protect = () if ctx.ledger.store.is_postgres else (Path(ctx.ledger.store.sqlite_path),)
+    if file is not None:
+        # Refused before any work: the ledger itself, or a file already there.
+        write_atomically_check(file, force=force, protect=protect)
     stream = None if all_streams else ctx.slug()
     data = b"\n".join(export_lines(ctx.ledger.store, stream=stream)) + b"\n"
     if file is None:
         click.echo(data.decode(), nl=False)
     else:
-        file.write_bytes(data)
+        write_atomically(file, data, force=force, protect=protect)
         click.echo(f"exported to {file}")
 
 

@@ -309,8 +309,15 @@ def log(
     default=None,
     help="Check the checkpoint's signature with this public key.",
 )
+@click.option(
+    "--read-models",
+    is_flag=True,
+    help="Also compare the rm_* tables with a fresh build from the events.",
+)
 @pass_context
-def verify_command(ctx: Context, checkpoint_file: Path | None, pubkey: Path | None) -> None:
+def verify_command(
+    ctx: Context, checkpoint_file: Path | None, pubkey: Path | None, read_models: bool
+) -> None:
     """Recompute every hash chain; exit 0 when intact, else name the first bad event.
     With --checkpoint, also prove (a Merkle consistency proof) that the ledger
     extends a checkpoint published earlier: a rewrite of anything it covers fails.
@@ -332,6 +339,11 @@ def verify_command(ctx: Context, checkpoint_file: Path | None, pubkey: Path | No
             )
         except TrustError as exc:
             problems.append(str(exc))
+    if read_models:
+        differences = ctx.ledger.read_model_differences()
+        problems.extend(f"read model {d}" for d in differences)
+        if not differences:
+            extra.append(f"the read models in {ctx.ledger.read_models_path} match the events")
     if not problems:
         click.echo(
             f"ok: {report.checked} events in {report.streams} streams; every chain intact"

@@ -146,7 +146,8 @@ def import_export(ledger: Ledger, text: str, *, filename: str) -> int:
     )
     if to_store:
         store.save_pending([pending[key] for key in to_store])
-        ledger.catch_up()
+        if ledger.auto_catch_up:
+            ledger.refresh_read_models()
     return len(to_store)
 
 

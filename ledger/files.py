@@ -57,6 +57,19 @@ def read_bytes(path: Path, *, limit: int = MAX_SMALL_BYTES, what: str = "file") 
     return data
 
 
+def write_atomically_check(
+    path: Path, *, force: bool = False, protect: tuple[Path, ...] = ()
+) -> None:
+    """What `write_atomically` refuses, checked before any work is done."""
+    for kept in protect:
+        if same_file(path, kept) or (path.is_symlink() and same_file(path.resolve(), kept)):
+            raise InvalidInput(f"{path} is the ledger itself: refusing to overwrite it")
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a directory")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise InvalidInput(f"{path} already exists: use --force to replace it")
+
+
 def same_file(a: Path, b: Path) -> bool:
     """Whether two paths name the same file (through links, or spelt differently)."""
     try:
@@ -78,13 +91,7 @@ def write_atomically(
     Refuses any path that is (or links to) one of `protect`, and an existing
     file unless `force`; a link is replaced, never followed.
     """
-    for kept in protect:
-        if same_file(path, kept) or (path.is_symlink() and same_file(path.resolve(), kept)):
-            raise InvalidInput(f"{path} is the ledger itself: refusing to overwrite it")
-    if (path.exists() or path.is_symlink()) and not force:
-        raise InvalidInput(f"{path} already exists: use --force to replace it")
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a directory")
+    write_atomically_check(path, force=force, protect=protect)
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, quote, unquote, urlparse
 
 import msgspec
 from eventsourcing.application import Application
@@ -137,7 +137,16 @@ class LedgerApplication(Application[uuid.UUID]):
         return Environment(name, dict(env or {}))
 
 
-def _env_for(url: str) -> dict[str, str]:
+def _read_only_sqlite(path: str) -> str:
+    """A URI that opens the file read-only; immutable where the directory is read-only
+    (an archived copy), since SQLite cannot make its WAL index files there."""
+    uri = f"file:{quote(os.path.abspath(path))}?mode=ro"
+    if not os.access(os.path.dirname(os.path.abspath(path)), os.W_OK):
+        uri += "&immutable=1"
+    return uri
+
+
+def _env_for(url: str, *, read_only: bool = False) -> dict[str, str]:
     """Library settings for a database URL (`sqlite:///path`, `postgresql://...`)."""
     mapper = get_topic(LedgerMapper)
     parsed = urlparse(url)
@@ -163,10 +172,12 @@ def _env_for(url: str) -> dict[str, str]:
         path = parsed.path if parsed.scheme == "sqlite" else url
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": path,
+            "SQLITE_DBNAME": _read_only_sqlite(path) if read_only else path,
             "SQLITE_LOCK_TIMEOUT": "30",
             "APPLICATION_RECORDER_TOPIC": sqlite_recorder_topic(),
         }
+    if read_only:
+        env["CREATE_TABLE"] = "false"
     env["MAPPER_TOPIC"] = mapper
     return env
 
@@ -194,12 +205,12 @@ def _safe(url: str) -> str:
 class EventStore:
     """Appends and reads hash-chained competition streams."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
         parsed = urlparse(url)
         self.is_postgres = parsed.scheme in ("postgres", "postgresql")
         self.sqlite_path = parsed.path if parsed.scheme == "sqlite" else url
-        env = _env_for(url)
+        env = _env_for(url, read_only=read_only and not self.is_postgres)
         if self.is_postgres and env.get("CREATE_TABLE") != "false" and _pg_ready(env):
             # The tables exist: re-running the library's CREATE OR REPLACE statements
             # on every open makes clerks who open at the same moment collide.

@@ -147,22 +147,30 @@ def catch_up(
     readers catching up at once take turns and each event is applied once.
     """
     with _write_lock(db):
-        _ensure_tables(db)
-        last = position(db)
-        new = list(read_after(last))
-        if not new:
-            return 0
-        changed = list(dict.fromkeys(rec.stream for rec in new))
-        db.table("rm_events").insert_all([_event_row(r) for r in new], pk="position")
-        for stream in changed:
-            rows = competition_rows(read_stream(stream))
-            for table, items in rows.items():
-                db.table(table).delete_where("competition = ?", [stream])
-                if items:
-                    db.table(table).insert_all(items, pk=_PKS[table])
-        db.table("rm_position").upsert(
-            {"reader": READER, "position": new[-1].position}, pk="reader"
-        )
+        return _apply(db, read_after=read_after, read_stream=read_stream)
+
+
+def _apply(
+    db: sqlite_utils.Database,
+    *,
+    read_after: Callable[[int], Iterable[Recorded]],
+    read_stream: Callable[[str], Sequence[Recorded]],
+) -> int:
+    """Catch up inside the caller's transaction."""
+    _ensure_tables(db)
+    last = position(db)
+    new = list(read_after(last))
+    if not new:
+        return 0
+    changed = list(dict.fromkeys(rec.stream for rec in new))
+    db.table("rm_events").insert_all([_event_row(r) for r in new], pk="position")
+    for stream in changed:
+        rows = competition_rows(read_stream(stream))
+        for table, items in rows.items():
+            db.table(table).delete_where("competition = ?", [stream])
+            if items:
+                db.table(table).insert_all(items, pk=_PKS[table])
+    db.table("rm_position").upsert({"reader": READER, "position": new[-1].position}, pk="reader")
     return len(new)
 
 
@@ -186,11 +194,46 @@ def rebuild(
     read_after: Callable[[int], Iterable[Recorded]],
     read_stream: Callable[[str], Sequence[Recorded]],
 ) -> int:
+    """Drop every read-model table and refill it, in one transaction: a crash or
+    an error half-way leaves the old tables as they were."""
     with _write_lock(db):
         for table in TABLES:
             if db[table].exists():
                 db.table(table).drop()
-    return catch_up(db, read_after=read_after, read_stream=read_stream)
+        return _apply(db, read_after=read_after, read_stream=read_stream)
+
+
+def differences(db: sqlite_utils.Database, fresh: sqlite_utils.Database) -> list[str]:
+    """Every row of the read-model tables in `db` that differs from `fresh`,
+    a build from the events: `table: row (key) is missing / differs in ...`."""
+    out: list[str] = []
+    for table in TABLES:
+        pk = _PKS.get(table, ("reader",))
+        mine = _keyed(db, table, pk)
+        theirs = _keyed(fresh, table, pk)
+        if mine is None:
+            out.append(f"{table}: the table is missing (run `ledger rebuild`)")
+            continue
+        for key in sorted(set(mine) | set(theirs or {}), key=repr):
+            want = (theirs or {}).get(key)
+            have = mine.get(key)
+            name = ", ".join(f"{c}={v!r}" for c, v in zip(pk, key, strict=True))
+            if have is None:
+                out.append(f"{table}: row ({name}) is missing")
+            elif want is None:
+                out.append(f"{table}: row ({name}) is not in a fresh build")
+            elif have != want:
+                cols = sorted(c for c in set(have) | set(want) if have.get(c) != want.get(c))
+                out.append(f"{table}: row ({name}) differs in {', '.join(cols)}")
+    return out
+
+
+def _keyed(
+    db: sqlite_utils.Database, table: str, pk: tuple[str, ...]
+) -> dict[tuple[Any, ...], dict[str, Any]] | None:
+    if not db[table].exists():
+        return None
+    return {tuple(row[c] for c in pk): dict(row) for row in db[table].rows}
 
 
 def dump(db: sqlite_utils.Database) -> dict[str, list[tuple[Any, ...]]]:
