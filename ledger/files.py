@@ -23,9 +23,9 @@ MAX_IMPORT_BYTES = 256 * 1024 * 1024
 MAX_SMALL_BYTES = 16 * 1024 * 1024  # checkpoints, proofs, keys
 
 
-def read_text(path: Path, *, limit: int = MAX_IMPORT_BYTES, what: str = "file") -> str:
-    """The text of a regular file of at most `limit` bytes, decoded as UTF-8."""
-    data = read_bytes(path, limit=limit, what=what)
+def read_text(path: Path, *, limit: int | None = None, what: str = "file") -> str:
+    """The text of a regular file of at most `limit` bytes (MAX_IMPORT_BYTES), as UTF-8."""
+    data = read_bytes(path, limit=MAX_IMPORT_BYTES if limit is None else limit, what=what)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
