@@ -41,19 +41,25 @@ def main() -> None:
         for n in range(args.leagues):
             lg.execute(*league(f"l{n:04d}", 20))
             if n == args.leagues // 2:
-                _, text = run("--db", db, "checkpoint", "-o", str(work / "half.checkpoint"))
+                run("--db", db, "checkpoint", "-o", str(work / "half.checkpoint"))
         events = lg.store.max_position()
     print(f"built {events} events in {time.perf_counter() - start:.0f}s ({db})")
     half = json.loads((work / "half.checkpoint").read_text())["size"]
-    took, text = run("--db", db, "checkpoint", "-o", str(work / "full.checkpoint"))
+    took, _ = run("--db", db, "checkpoint", "-o", str(work / "full.checkpoint"))
     print(f"checkpoint of {events} events: {took:.2f}s")
-    took, text = run("--db", db, "verify", "--checkpoint", str(work / "half.checkpoint"))
+    took, _ = run("--db", db, "verify", "--checkpoint", str(work / "half.checkpoint"))
     print(f"verify --checkpoint (checkpoint of {half}, ledger of {events}): {took:.2f}s")
     _, log = run("--db", db, "-c", "l0001", "log", "--json")
     event_id = json.loads(log)[-1]["event_id"]
     took, _ = run(
-        "--db", db, "prove", event_id, "--checkpoint", str(work / "half.checkpoint"),
-        "-o", str(work / "one.proof"),
+        "--db",
+        db,
+        "prove",
+        event_id,
+        "--checkpoint",
+        str(work / "half.checkpoint"),
+        "-o",
+        str(work / "one.proof"),
     )
     print(f"prove one event against the checkpoint of {half}: {took:.2f}s")
     took, _ = run(
