@@ -144,6 +144,11 @@ def upcast(event_type: str, version: int, payload: dict[str, Any]) -> dict[str, 
     cls = BY_TAG.get(event_type)
     if cls is None:
         raise msgspec.ValidationError(f"unknown event type {event_type!r}")
+    if not 1 <= version <= cls.class_version:
+        raise msgspec.ValidationError(
+            f"event_version {version} of {event_type} is not one this ledger knows "
+            f"(1..{cls.class_version})"
+        )
     while version < cls.class_version:
         getattr(cls, f"upcast_v{version}_v{version + 1}")(payload)
         version += 1
@@ -151,14 +156,24 @@ def upcast(event_type: str, version: int, payload: dict[str, Any]) -> dict[str, 
 
 
 def decode_body(raw: bytes) -> Body:
+    """The body of a stored event; a body that does not agree with itself (an
+    event_type other than its event's own tag, a version no code knows) is invalid."""
     header = _header_decoder.decode(raw)
     cls = BY_TAG.get(header.event_type)
     if cls is not None and header.event_version == cls.class_version:
-        return _body_decoder.decode(raw)
-    data = msgspec.json.decode(raw)
-    upcast(header.event_type, header.event_version, data["event"])
-    data["event_version"] = BY_TAG[header.event_type].class_version
-    return msgspec.convert(data, Body)
+        body = _body_decoder.decode(raw)
+    else:
+        data = msgspec.json.decode(raw)
+        if not isinstance(data, dict) or not isinstance(data.get("event"), dict):
+            raise msgspec.ValidationError("the body holds no event")
+        upcast(header.event_type, header.event_version, data["event"])
+        data["event_version"] = BY_TAG[header.event_type].class_version
+        body = msgspec.convert(data, Body)
+    if tag_of(body.event) != body.event_type:
+        raise msgspec.ValidationError(
+            f"event_type {body.event_type!r} does not match the event, a {tag_of(body.event)!r}"
+        )
+    return body
 
 
 def decode_event(raw: bytes | str) -> Event:

@@ -16,6 +16,8 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from eventsourcing.utils import get_topic
 
+from ledger.clock import refuse_going_back
+
 
 class _HashOnly(msgspec.Struct):
     hash: str
@@ -61,6 +63,16 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
         c.executemany("INSERT INTO ledger_heads VALUES (?,?,?)", head_rows(stored_events))
+        # Recorded time only moves forward; checked after the insert, which holds
+        # the write lock, against the event just before the new ones.
+        c.execute(
+            f"SELECT state FROM {self.events_table_name} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (len(stored_events),),
+        )
+        before = c.fetchone()
+        refuse_going_back(
+            None if before is None else bytes(before[0]), [s.state for s in stored_events]
+        )
         return ids
 
 

@@ -75,6 +75,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explain": ("ledger.cli_audit", "For a group stage, each position with the rule step."),
     "scenarios": ("ledger.cli_scenarios", "Best and worst finishing position of every team."),
     "draw": ("ledger.cli_draw", "Lay out every fixture of a stage in one transaction."),
+    "keygen": ("ledger.cli_trust", "Make an Ed25519 signing key."),
+    "checkpoint": ("ledger.cli_trust", "Print a checkpoint."),
+    "prove": ("ledger.cli_trust", "Write a proof that the event EVENT_ID is in the ledger."),
+    "verify-proof": ("ledger.cli_trust", "Check, with nothing but PROOF and the checkpoint."),
     "diff": (
         "ledger.cli_audit",
         "Which standings rows, bracket slots and qualifier entries changed.",
@@ -82,9 +86,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# Commands that only read the ledger: they open it read-only (so an archived copy
+# in a read-only directory can be read and verified) and never create it.
+READ_COMMANDS = frozenset(
+    {"stages", "standings", "bracket", "qualifiers", "audit", "explain", "diff", "log"}
+    | {"verify", "export", "checkpoint", "prove"}
+)
+# Commands that may start a new ledger file; every other one needs it to exist.
+CREATING_COMMANDS = frozenset({"new", "demo", "import"})
+
+
 class Context(msgspec.Struct, kw_only=True):
     url: str
     competition: str | None
+    command: str | None = None
     _ledger: Ledger | None = None
 
     @property
@@ -92,8 +107,18 @@ class Context(msgspec.Struct, kw_only=True):
         if self._ledger is None:
             from ledger.service import Ledger
 
-            self._ledger = Ledger(self.url)
+            missing = _missing_sqlite_file(self.url)
+            if missing is not None and self.command not in CREATING_COMMANDS:
+                raise LedgerError(
+                    f"no ledger at {missing}: create one with `ledger new`, "
+                    "`ledger demo` or `ledger import` (check --db)"
+                )
+            self._ledger = Ledger(self.url, read_only=self.command in READ_COMMANDS)
         return self._ledger
+
+    @property
+    def ledger_opened(self) -> bool:
+        return self._ledger is not None
 
     def slug(self) -> str:
         return self.ledger.competition(self.competition)
@@ -108,7 +133,17 @@ class Context(msgspec.Struct, kw_only=True):
 
     def close(self) -> None:
         if self._ledger is not None:
+            for warning in self._ledger.warnings:
+                click.echo(f"warning: {warning}", err=True)
             self._ledger.close()
+
+
+def _missing_sqlite_file(url: str) -> str | None:
+    """The path of a SQLite ledger that does not exist yet (None for PostgreSQL)."""
+    if url.startswith(("postgres:", "postgresql:")):
+        return None
+    path = url.removeprefix("sqlite://")
+    return None if os.path.exists(path) else path
 
 
 def parse_day(text: str) -> dt.date:
@@ -283,7 +318,11 @@ def cli(
 
     Example: ledger --db usoc.db demo
     """
-    context = Context(url=default_url(db, database_url), competition=competition)
+    context = Context(
+        url=default_url(db, database_url),
+        competition=competition,
+        command=ctx.invoked_subcommand,
+    )
     ctx.obj = context
     ctx.call_on_close(context.close)
 

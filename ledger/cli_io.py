@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 
 from events.rules import PRESETS
-from ledger import exporters
+from ledger import exporters, files
 from ledger.cli import DAY, MOMENT, Context, cli, pass_context
 from ledger.cli_write import default_actor
 from ledger.commands import Meta
-from ledger.errors import InvalidInput
+from ledger.errors import InvalidInput, LedgerError
 from ledger.export import export_lines, import_export, is_export
 from ledger.importers import footballtxt, footballtxt_import, wikitext, wikitext_import
 from ledger.importers.common import Batch
@@ -75,11 +75,20 @@ def import_file(ctx: Context, file: Path, rules: str, year: int | None, source: 
     Example: ledger import usoc-2014-qualification.ledger
     """
     text = read_text(file)
+    new_file = _sqlite_file(ctx) if not ctx.ledger_opened else None
+    new_file = new_file if new_file is not None and not new_file.exists() else None
     try:
         with working(f"importing {file.name}"):
             count = _import_text(ctx, text, file, rules=rules, year=year, source=source)
-    except KeyboardInterrupt:
-        raise InvalidInput("interrupted: nothing imported") from None
+    except (LedgerError, KeyboardInterrupt) as exc:
+        if new_file is not None:
+            # Refused into a ledger this import would have created: leave no file.
+            ctx.close()
+            for leftover in (new_file, *(Path(f"{new_file}{x}") for x in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        if isinstance(exc, KeyboardInterrupt):
+            raise InvalidInput("interrupted: nothing imported") from None
+        raise
     click.echo(
         f"imported {count} events from {file.name}"
         if count
@@ -87,19 +96,16 @@ def import_file(ctx: Context, file: Path, rules: str, year: int | None, source: 
     )
 
 
+def _sqlite_file(ctx: Context) -> Path | None:
+    if ctx.url.startswith(("postgres://", "postgresql://")):
+        return None
+    return Path(ctx.url.removeprefix("sqlite://"))
+
+
 def read_text(file: Path) -> str:
-    """The file's text, or a refusal a person can act on."""
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}") from exc
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InvalidInput(
-            f"{file.name}: line {line} is not UTF-8; save the file as UTF-8"
-        ) from exc
+    """The file's text (a regular UTF-8 file of bounded size), or a refusal a
+    person can act on."""
+    text = files.read_text(file)
     if not text.strip():
         raise InvalidInput(f"{file.name}: the file is empty")
     return text.removeprefix("\ufeff")
@@ -191,6 +197,7 @@ FORMATS = ("jsonl", "football.txt", "csv", "wikitext")
     help="With --format csv: one row per match, or one row per team per group.",
 )
 @click.option("--all", "all_streams", is_flag=True, help="Every competition (jsonl only).")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists (never the ledger).")
 @click.option(
     "--as-of",
     type=DAY,
@@ -210,6 +217,7 @@ def export(
     fmt: str,
     table: str,
     all_streams: bool,
+    force: bool,
     as_of: dt.date | None,
     known_at: dt.datetime | None,
 ) -> None:
@@ -217,9 +225,15 @@ def export(
     every event byte for byte, with both clocks and hashes; `ledger import`
     reads it back. Football.TXT and Wikipedia-style text are the results in
     those formats (`ledger import` reads them too); CSV is for spreadsheets.
+    FILE is written whole or not at all (a temporary file, then a rename); an
+    existing FILE is replaced only with --force, and the ledger itself never.
 
     Example: ledger export usoc-2014.jsonl && ledger export usoc-2014.txt --format football.txt
     """
+    protect = () if ctx.ledger.store.is_postgres else (Path(ctx.ledger.store.sqlite_path),)
+    if file is not None:
+        # Refused before any work: the ledger itself, or a file already there.
+        files.write_atomically_check(file, force=force, protect=protect)
     if fmt == "jsonl":
         if as_of is not None or known_at is not None:
             raise InvalidInput("--as-of and --known-at apply to football.txt, csv and wikitext")
@@ -246,7 +260,7 @@ def export(
     if file is None:
         click.echo(data.decode(), nl=False)
     else:
-        file.write_bytes(data)
+        files.write_atomically(file, data, force=force, protect=protect)
         click.echo(f"exported to {file}")
 
 

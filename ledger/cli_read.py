@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -16,6 +17,14 @@ from ledger.cli import Context, cli, emit_json, pass_context, read_options
 from ledger.errors import LedgerError, UnknownStage
 from ledger.lookup import find_path, find_stage
 from ledger.progress import working
+from ledger.trust import (
+    TrustError,
+    check_signature,
+    extends,
+    ledger_tree,
+    load_public,
+    read_checkpoint,
+)
 from ledger.verify import verify
 from projections.model import CompetitionState, StageState
 from projections.qualifiers import qualifiers
@@ -364,21 +373,66 @@ def log(
 
 
 @cli.command("verify")
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also prove that the ledger extends this published checkpoint.",
+)
+@click.option(
+    "--pubkey",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Check the checkpoint's signature with this public key.",
+)
+@click.option(
+    "--read-models",
+    is_flag=True,
+    help="Also compare the rm_* tables with a fresh build from the events.",
+)
 @pass_context
-def verify_command(ctx: Context) -> None:
+def verify_command(
+    ctx: Context, checkpoint_file: Path | None, pubkey: Path | None, read_models: bool
+) -> None:
     """Recompute every hash chain; exit 0 when intact, else name the first bad event.
+    With --checkpoint, also prove (a Merkle consistency proof) that the ledger
+    extends a checkpoint published earlier: a rewrite of anything it covers fails.
 
-    Example: ledger verify
+    Example: ledger keygen federation.key
+    && ledger checkpoint --key federation.key -o 2025-02-16.checkpoint
+    && ledger verify --checkpoint 2025-02-16.checkpoint --pubkey federation.key.pub
     """
+    extra: list[str] = []
+    if checkpoint_file is not None:
+        cp = read_checkpoint(checkpoint_file)
+        signed = check_signature(cp, None if pubkey is None else load_public(pubkey))
     with working("verifying every hash chain"):
         report = verify(ctx.ledger.store)
-    if report.ok:
-        click.echo(f"ok: {report.checked} events in {report.streams} streams; every chain intact")
+    problems = [str(p) for p in report.problems]
+    if checkpoint_file is not None:
+        try:
+            proof = extends(ledger_tree(ctx.ledger.store), cp)
+            extra.append(
+                f"extends the checkpoint of {cp.time} ({cp.size} events, {signed}; "
+                f"consistency proof of {len(proof)} hashes)"
+            )
+        except TrustError as exc:
+            problems.append(str(exc))
+    if read_models:
+        differences = ctx.ledger.read_model_differences()
+        problems.extend(f"read model {d}" for d in differences)
+        if not differences:
+            extra.append(f"the read models in {ctx.ledger.read_models_path} match the events")
+    if not problems:
+        click.echo(
+            f"ok: {report.checked} events in {report.streams} streams; every chain intact"
+            + "".join(f"; {line}" for line in extra)
+        )
         return
-    first = report.problems[0]
-    more = len(report.problems) - 1
-    click.echo(f"Error: {first}" + (f" (and {more} more problems)" if more else ""), err=True)
-    for problem in report.problems[1:]:
+    more = len(problems) - 1
+    click.echo(f"Error: {problems[0]}" + (f" (and {more} more problems)" if more else ""), err=True)
+    for problem in problems[1:]:
         click.echo(f"  also: {problem}", err=True)
     sys.exit(2)
 

@@ -93,3 +93,15 @@ class ConcurrentAppend(LedgerError):
 
 class StoreUnavailable(LedgerError):
     """The database cannot be opened or reached."""
+
+
+class UnreadableEvent(LedgerError):
+    """A stored event this version cannot decode; `ledger verify` names it."""
+
+
+class ClockBehind(LedgerError):
+    """The recorded time of a new event is earlier than the ledger's last one."""
+
+    def __init__(self, message: str, *, last: object = None) -> None:
+        super().__init__(message)
+        self.last = last

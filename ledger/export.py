@@ -8,6 +8,7 @@ same streams appends only the rest; a conflicting history is refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
@@ -19,7 +20,15 @@ from events.catalogue import decode_body
 from ledger.commands import Replay
 from ledger.errors import InvalidInput, LedgerError
 from ledger.service import Ledger
-from ledger.store import GENESIS, EventStore, Pending, envelope, open_envelope, stream_id
+from ledger.store import (
+    GENESIS,
+    EventStore,
+    Pending,
+    envelope,
+    open_envelope,
+    recorded_from_state,
+    stream_id,
+)
 
 FORMAT = "results-ledger-export"
 
@@ -43,10 +52,10 @@ _line = msgspec.json.Decoder(Line)
 def export_lines(store: EventStore, *, stream: str | None = None) -> Iterator[bytes]:
     rows = []
     for position, state in store.read_raw():
-        digest, raw = open_envelope(state)
-        if stream is not None and decode_body(raw).stream != stream:
+        rec = recorded_from_state(position, state)  # an unreadable row is refused here
+        if stream is not None and rec.stream != stream:
             continue
-        rows.append((position, digest, raw))
+        rows.append((position, rec.hash, open_envelope(state)[1]))
     yield msgspec.json.encode(Header(format=FORMAT, version=1, events=len(rows)))
     for position, digest, raw in rows:
         yield b'{"position":%d,"hash":"%s","body":%s}' % (position, digest.encode(), raw)
@@ -75,6 +84,8 @@ def import_export(ledger: Ledger, text: str, *, filename: str) -> int:
     incoming: dict[str, list[tuple[int, str, bytes]]] = defaultdict(list)
     order: list[tuple[str, int]] = []
     line_of: dict[tuple[str, int], int] = {}
+    recorded: dict[tuple[str, int], dt.datetime] = {}
+    previous: tuple[int, dt.datetime] | None = None
     for number, text_line in enumerate(lines[1:], start=2):
         if not text_line.strip():
             continue
@@ -86,9 +97,16 @@ def import_export(ledger: Ledger, text: str, *, filename: str) -> int:
             raise InvalidInput(f"{filename}:{number}: unreadable event: {exc}") from exc
         if hashlib.sha256(raw).hexdigest() != line.hash:
             raise InvalidInput(f"{filename}:{number}: hash does not match the event (altered?)")
+        if previous is not None and body.recorded_at < previous[1]:
+            raise InvalidInput(
+                f"{filename}:{number}: recorded at {body.recorded_at:%Y-%m-%d %H:%M:%S}Z, before "
+                f"the event on line {previous[0]}: recorded time cannot go back"
+            )
+        previous = (number, body.recorded_at)
         incoming[body.stream].append((body.version, line.hash, raw))
         order.append((body.stream, body.version))
         line_of[(body.stream, body.version)] = number
+        recorded[(body.stream, body.version)] = body.recorded_at
     if len(order) != header.events:
         raise InvalidInput(f"{filename}: header says {header.events} events, found {len(order)}")
     pending: dict[tuple[str, int], Pending] = {}
@@ -112,6 +130,14 @@ def import_export(ledger: Ledger, text: str, *, filename: str) -> int:
                 stream_id(stream), version, body.event_type, envelope(raw, digest)
             )
     to_store = [key for key in order if key in pending]
+    if to_store:
+        last = _last_recorded(store)
+        if last is not None and recorded[to_store[0]] < last:
+            raise InvalidInput(
+                f"{filename}:{line_of[to_store[0]]}: recorded at "
+                f"{recorded[to_store[0]]:%Y-%m-%d %H:%M:%S}Z, before the ledger's last event "
+                f"({last:%Y-%m-%d %H:%M:%S}Z): recorded time cannot go back; nothing was imported"
+            )
     _redecide(
         ledger,
         [(key, decode_body(bytes(_envelope_body(pending[key])))) for key in to_store],
@@ -120,8 +146,16 @@ def import_export(ledger: Ledger, text: str, *, filename: str) -> int:
     )
     if to_store:
         store.save_pending([pending[key] for key in to_store])
-        ledger.catch_up()
+        if ledger.auto_catch_up:
+            ledger.refresh_read_models()
     return len(to_store)
+
+
+def _last_recorded(store: EventStore) -> dt.datetime | None:
+    last = store.max_position()
+    for rec in store.read_all(after=max(last - 1, 0)):
+        return rec.recorded_at
+    return None
 
 
 def _envelope_body(p: Pending) -> bytes:

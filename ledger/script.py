@@ -21,6 +21,10 @@ from ledger.commands import Command, Meta
 from ledger.errors import InvalidInput, LedgerError
 from ledger.service import Ledger
 
+# A command line longer than this is refused before it is parsed: shlex is slow
+# on very long lines, and no fact needs more.
+MAX_LINE = 4000
+
 
 def logical_lines(text: str) -> list[tuple[int, str]]:
     """(first line number, command text) with continuations joined."""
@@ -49,6 +53,8 @@ def looks_like_script(text: str) -> bool:
     if not lines:
         return False
     try:
+        if len(lines[0][1]) > MAX_LINE:
+            raise ValueError("too long to be a command")
         first = shlex.split(lines[0][1], comments=True)
     except ValueError:  # a broken first line: still a script, reported by read_script
         first = lines[0][1].split()
@@ -83,6 +89,11 @@ def read_script(text: str, *, filename: str) -> list[tuple[int, Command]]:
     """Every line's Command with its line number; the first bad line is an error."""
     commands: list[tuple[int, Command]] = []
     for number, line in logical_lines(text):
+        if len(line) > MAX_LINE:
+            raise InvalidInput(
+                f"{filename}:{number}: the line is {len(line)} characters long; "
+                f"the limit is {MAX_LINE}"
+            )
         try:
             args = shlex.split(line, comments=True)
         except ValueError as exc:

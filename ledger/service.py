@@ -14,6 +14,7 @@ import os
 import random
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Sequence
 
 import sqlite_utils
@@ -39,8 +40,10 @@ from projections.views import (
 
 
 class Ledger:
-    def __init__(self, url: str, *, read_models: str | None = None) -> None:
-        self.store = EventStore(url)
+    def __init__(
+        self, url: str, *, read_models: str | None = None, read_only: bool = False
+    ) -> None:
+        self.store = EventStore(url, read_only=read_only)
         # Read models live beside SQLite events; a shared PostgreSQL ledger
         # keeps them in a local SQLite file that catches up from the log.
         if read_models is None:
@@ -56,6 +59,8 @@ class Ledger:
         # the appends of this process; a snapshot in the read-model file serves
         # other processes. Only a state a fresh fold would equal is kept.
         self._states: dict[str, tuple[tuple[int, str], CompetitionState]] = {}
+        # Said to the user after the command (the CLI prints them as warnings).
+        self.warnings: list[str] = []
 
     def close(self) -> None:
         if self._read_db is not None:
@@ -76,6 +81,50 @@ class Ledger:
             read_after=lambda last: self.store.read_all(after=last),
             state_of=self._current,
         )
+
+    def refresh_read_models(self) -> None:
+        """Catch the read models up after a commit. The events are committed
+        whatever happens here, so a failure is a warning, not an error: the
+        tables are rebuilt at once (in one transaction), else by the next command."""
+        try:
+            self.catch_up()
+            return
+        except Exception as exc:  # any failure of the read side; the facts are safe
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        try:
+            self.rebuild()
+            self.warnings.append(
+                f"the read models in {self.read_models_path} could not be caught up "
+                f"({first}); they were rebuilt from the events"
+            )
+        except Exception as exc:
+            again = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            self.warnings.append(
+                f"the facts were recorded, but the read models in {self.read_models_path} "
+                f"could not be updated ({again}); the next command or `ledger rebuild` "
+                "repairs them"
+            )
+
+    def read_model_differences(self) -> list[str]:
+        """How the stored read-model tables differ from a fresh build from the events."""
+        if not os.path.exists(self.read_models_path):
+            return [f"no read models at {self.read_models_path} (run `ledger rebuild`)"]
+        uri = f"file:{urllib.parse.quote(os.path.abspath(self.read_models_path))}?mode=ro"
+        stored = sqlite_utils.Database(sqlite3.connect(uri, uri=True))
+        fresh = sqlite_utils.Database(sqlite3.connect(":memory:", isolation_level=None))
+        try:
+            readmodel.rebuild(
+                fresh,
+                streams=(
+                    self.store.read_stream(slug, positions=True) for slug in self.competitions()
+                ),
+            )
+            return readmodel.differences(stored, fresh)
+        except sqlite3.Error as exc:
+            return [f"the read models in {self.read_models_path} cannot be read: {exc}"]
+        finally:
+            stored.close()
+            fresh.close()
 
     def rebuild(self) -> int:
         return readmodel.rebuild(
@@ -107,7 +156,10 @@ class Ledger:
         if base is not None and base[0][0] <= head[0]:
             (version, digest), state = base
             newer = self.store.read_stream_after(slug, version)
-            chained = not newer or newer[0].prev_hash == digest
+            # The snapshot must be of this very chain (a read-model file can be
+            # pointed at another ledger): its hash is the head's, or the next
+            # event's previous hash.
+            chained = newer[0].prev_hash == digest if newer else digest == head[1]
             if chained and in_order(state.last_on, (r.event for r in newer)):
                 for record in newer:
                     apply(state, record.event)
@@ -326,6 +378,6 @@ class Ledger:
                     last = [r for r in recorded if r.stream == slug][-1]
                     self._states[slug] = ((last.version, last.hash), kept[1])
             if self.auto_catch_up:
-                self.catch_up()
+                self.refresh_read_models()
             return recorded
         raise AssertionError("unreachable")

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, quote, unquote, urlparse
 
 import msgspec
 from eventsourcing.application import Application
@@ -35,7 +35,7 @@ from ledger.backends import (
     postgres_recorder_topic,
     sqlite_recorder_topic,
 )
-from ledger.errors import ConcurrentAppend, StoreUnavailable
+from ledger.errors import ClockBehind, ConcurrentAppend, StoreUnavailable, UnreadableEvent
 
 # Stream ids are derived from the competition slug, so every clerk computes the
 # same aggregate id without a lookup.
@@ -88,9 +88,15 @@ def open_envelope(state: bytes) -> tuple[str, bytes]:
     return env.hash, bytes(env.body)
 
 
-def recorded_from_state(position: int, state: bytes) -> Recorded:
-    digest, raw = open_envelope(state)
-    body = decode_body(raw)
+def recorded_from_state(position: int, state: bytes, *, where: str = "") -> Recorded:
+    try:
+        digest, raw = open_envelope(state)
+        body = decode_body(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        at = where or (f"at position {position}" if position else "in the ledger")
+        raise UnreadableEvent(
+            f"the event {at} cannot be read: {exc}; `ledger verify` lists every such event"
+        ) from exc
     return Recorded(
         position=position,
         stream=body.stream,
@@ -130,7 +136,16 @@ class LedgerApplication(Application[uuid.UUID]):
         return Environment(name, dict(env or {}))
 
 
-def _env_for(url: str) -> dict[str, str]:
+def _read_only_sqlite(path: str) -> str:
+    """A URI that opens the file read-only; immutable where the directory is read-only
+    (an archived copy), since SQLite cannot make its WAL index files there."""
+    uri = f"file:{quote(os.path.abspath(path))}?mode=ro"
+    if not os.access(os.path.dirname(os.path.abspath(path)), os.W_OK):
+        uri += "&immutable=1"
+    return uri
+
+
+def _env_for(url: str, *, read_only: bool = False) -> dict[str, str]:
     """Library settings for a database URL (`sqlite:///path`, `postgresql://...`)."""
     mapper = get_topic(LedgerMapper)
     parsed = urlparse(url)
@@ -156,10 +171,12 @@ def _env_for(url: str) -> dict[str, str]:
         path = parsed.path if parsed.scheme == "sqlite" else url
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": path,
+            "SQLITE_DBNAME": _read_only_sqlite(path) if read_only else path,
             "SQLITE_LOCK_TIMEOUT": "30",
             "APPLICATION_RECORDER_TOPIC": sqlite_recorder_topic(),
         }
+    if read_only:
+        env["CREATE_TABLE"] = "false"
     env["MAPPER_TOPIC"] = mapper
     return env
 
@@ -187,12 +204,12 @@ def _safe(url: str) -> str:
 class EventStore:
     """Appends and reads hash-chained competition streams."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
         parsed = urlparse(url)
         self.is_postgres = parsed.scheme in ("postgres", "postgresql")
         self.sqlite_path = parsed.path if parsed.scheme == "sqlite" else url
-        env = _env_for(url)
+        env = _env_for(url, read_only=read_only and not self.is_postgres)
         if self.is_postgres and env.get("CREATE_TABLE") != "false" and _pg_ready(env):
             # The tables exist: re-running the library's CREATE OR REPLACE statements
             # on every open makes clerks who open at the same moment collide.
@@ -228,7 +245,10 @@ class EventStore:
             return [recorded_from_state(p, state) for p, state in self._stream_rows(stream)]
         with _database_errors(self.url):
             rows = self.app.recorder.select_events(stream_id(stream))
-        return [recorded_from_state(0, row.state) for row in rows]
+        return [
+            recorded_from_state(0, row.state, where=f"{row.originator_version} of {stream}")
+            for row in rows
+        ]
 
     def _stream_rows(self, stream: str) -> list[tuple[int, bytes]]:
         recorder: Any = self.app.recorder
@@ -405,6 +425,14 @@ class EventStore:
         try:
             with _database_errors(self.url):
                 recordings = self.app.save(*pending)
+        except ClockBehind as exc:
+            if isinstance(exc.last, dt.datetime) and exc.last <= dt.datetime.now(dt.UTC):
+                # Another writer recorded a later time first, and our clock has
+                # passed it since: a race, not a wrong clock. Decide again.
+                raise ConcurrentAppend(
+                    "another writer recorded first; nothing was written"
+                ) from exc
+            raise
         except IntegrityError as exc:
             names = ", ".join(repr(b[0]) for b in batches)
             raise ConcurrentAppend(

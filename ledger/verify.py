@@ -1,13 +1,20 @@
-"""Recompute every stream's hash chain and compare it with the sealed heads."""
+"""Recompute every stream's hash chain and compare it with the sealed heads.
+
+Also: every row decodes (a known event_version, an event_type that matches its
+event), and recorded times never go back in ledger order. Every problem is
+named with its position; nothing here raises on a bad row.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 
 import msgspec
 
 from events.catalogue import decode_body
+from ledger.clock import recorded_at
 from ledger.store import GENESIS, EventStore, StoredRow, open_envelope, stream_id
 
 
@@ -55,7 +62,7 @@ def _check_row(row: StoredRow) -> tuple[str, str, int, str, str | None]:
     try:
         body = decode_body(raw)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        return row.originator_id, digest, row.originator_version, "", f"unreadable body: {exc}"
+        return row.originator_id, digest, row.originator_version, "", f"cannot be read: {exc}"
     if str(stream_id(body.stream)) != row.originator_id or body.version != row.originator_version:
         return (
             body.stream,
@@ -75,8 +82,24 @@ def verify(store: EventStore) -> Report:
     by_stream: dict[str, list[tuple[StoredRow, str, str, str]]] = defaultdict(list)
     names: dict[str, str] = {}
     digests: dict[tuple[str, int], str] = {}
+    last_at: dt.datetime | None = None
+    last_position = 0
     for row in rows:
         stream, digest, version, prev, problem = _check_row(row)
+        at = recorded_at(row.state)
+        if at is not None and last_at is not None and at < last_at:
+            problems.append(
+                Problem(
+                    row.position,
+                    stream,
+                    version,
+                    f"recorded at {at:%Y-%m-%d %H:%M:%S}Z, before the event ahead of it in "
+                    f"ledger order (position {last_position}, {last_at:%Y-%m-%d %H:%M:%S}Z): "
+                    "recorded time went back",
+                )
+            )
+        if at is not None and (last_at is None or at >= last_at):
+            last_at, last_position = at, row.position
         digests[(row.originator_id, row.originator_version)] = digest
         if problem is not None:
             problems.append(Problem(row.position, stream, version, problem))

@@ -340,6 +340,41 @@ def load_snapshot(db: sqlite_utils.Database, stream: str) -> Current | None:
     return (int(row[0]), str(row[1])), state
 
 
+def differences(db: sqlite_utils.Database, fresh: sqlite_utils.Database) -> list[str]:
+    """Every row of the read-model tables in `db` that differs from `fresh`,
+    a build from the events: `table: row (key) is missing / differs in ...`."""
+    out: list[str] = []
+    for table in TABLES:
+        if table == "rm_snapshots":
+            continue  # a cache whose bytes depend on the order facts were applied in
+        pk = _PKS.get(table, ("reader",))
+        mine = _keyed(db, table, pk)
+        theirs = _keyed(fresh, table, pk)
+        if mine is None:
+            out.append(f"{table}: the table is missing (run `ledger rebuild`)")
+            continue
+        for key in sorted(set(mine) | set(theirs or {}), key=repr):
+            want = (theirs or {}).get(key)
+            have = mine.get(key)
+            name = ", ".join(f"{c}={v!r}" for c, v in zip(pk, key, strict=True))
+            if have is None:
+                out.append(f"{table}: row ({name}) is missing")
+            elif want is None:
+                out.append(f"{table}: row ({name}) is not in a fresh build")
+            elif have != want:
+                cols = sorted(c for c in set(have) | set(want) if have.get(c) != want.get(c))
+                out.append(f"{table}: row ({name}) differs in {', '.join(cols)}")
+    return out
+
+
+def _keyed(
+    db: sqlite_utils.Database, table: str, pk: tuple[str, ...]
+) -> dict[tuple[Any, ...], dict[str, Any]] | None:
+    if not db[table].exists():
+        return None
+    return {tuple(row[c] for c in pk): dict(row) for row in db[table].rows}
+
+
 def dump(db: sqlite_utils.Database) -> dict[str, list[tuple[Any, ...]]]:
     """Every read-model table as sorted rows, for comparing two builds (snapshots
     are a cache whose bytes depend on the order facts were applied in)."""

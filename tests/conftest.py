@@ -95,6 +95,10 @@ class Cli:
         return result
 
     def log(self) -> str:
+        """The whole log as JSON; for a SQLite ledger not created yet, a marker that
+        stays equal only while no file appears (a refusal must not create one)."""
+        if not self.url.startswith("postgres") and not Path(self.url).exists():
+            return "<no ledger file>"
         return self("log", "--json", "--all").stdout
 
 

@@ -201,3 +201,26 @@ def _read_db(url: str) -> str | None:
 @pytest.fixture(autouse=True)
 def _no_stray_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LEDGER_READ_DB", raising=False)
+
+
+def test_a_snapshot_of_another_ledger_is_never_used(tmp_path: Path) -> None:
+    """Two ledgers with a competition of the same name and length share one
+    read-model file: each still decides on its own events."""
+    shared = str(tmp_path / "read.db")
+    for name, winner_goals in (("a", 2), ("b", 5)):
+        with ledger.open(str(tmp_path / f"{name}.db"), read_models=shared) as lg:
+            lg.execute(
+                CreateCompetition(slug="cup", name="Cup", on=D),
+                CreateStage(slug="gs", name="Groups", format="group", on=D),
+                EnterTeams(stage="gs", teams=("Ashford", "Bexley"), on=D),
+                RecordResult(
+                    stage="gs",
+                    home="Ashford",
+                    away="Bexley",
+                    score=score(winner_goals, 0),
+                    on=day(1),
+                ),
+            )
+    for name in ("a", "b"):
+        with ledger.open(str(tmp_path / f"{name}.db"), read_models=shared) as lg:
+            assert lg.state("cup") == fresh(lg, "cup")

@@ -200,7 +200,8 @@ def test_a_malformed_file_writes_nothing_and_names_file_and_line(
     bad.write_text("\n".join(lines), encoding="utf-8")
     result = sqlite_cli.refused("import", str(bad))
     assert "bad.txt:18" in result.stderr
-    assert sqlite_cli.log() == "[]\n"
+    # Nothing written: the refused import did not even create the ledger file.
+    assert not Path(sqlite_cli.url).exists()
 
 
 # --- inferences on small articles --------------------------------------------------------

@@ -9,6 +9,7 @@ that is already on record (the same content, told again).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -111,6 +112,7 @@ def admit(state: CompetitionState, event: Event) -> bool:
     if isinstance(event, CompetitionCreated):
         if state.created_by is None:
             _name(event.competition, "a competition slug")
+            _name(event.name, "a competition")
             return True
         if fingerprint(event) in state.fingerprints:
             return False
@@ -133,6 +135,14 @@ def _name(text: str, what: str) -> None:
         raise InvalidInput(f"{what} needs a name")
     if len(text) > MAX_NAME:
         raise InvalidInput(f"{what} is {len(text)} characters long; the limit is {MAX_NAME}")
+    # Control and format characters (a zero-width space, a direction override)
+    # make two names that look the same differ: none belongs in a name.
+    hidden = next((c for c in text if unicodedata.category(c) in ("Cc", "Cf")), None)
+    if hidden is not None:
+        raise InvalidInput(
+            f"{what} '{text.encode('unicode_escape').decode()}' holds the invisible character "
+            f"U+{ord(hidden):04X} ({unicodedata.name(hidden, 'control')}); names may not"
+        )
 
 
 def _not_before_what_it_refers_to(state: CompetitionState, event: Event) -> None:
