@@ -296,9 +296,17 @@ class Knockout:
     """Builds a knockout stage's commands and plays it out, tie by tie."""
 
     def __init__(
-        self, stage: str, entrants: int, rng: random.Random, start: dt.date, cmds: list[Command]
+        self,
+        stage: str,
+        entrants: int,
+        rng: random.Random,
+        start: dt.date,
+        cmds: list[Command],
+        *,
+        replays: bool = True,
     ) -> None:
         self.stage, self.rng, self.start, self.cmds = stage, rng, start, cmds
+        self.replays = replays
         size = 1
         while size < entrants:
             size *= 2
@@ -406,16 +414,16 @@ class Knockout:
                 else Goals(reg.home, reg.away + 1)
             )
 
-        def result(score: Score, fx: str = fixture, h: str = home, a: str = away) -> None:
+        def result(score: Score) -> None:
             self.cmds.append(
                 RecordResult(
                     stage=self.stage,
-                    home=h,
-                    away=a,
+                    home=home,
+                    away=away,
                     score=score,
                     round=self.rounds[rnd],
-                    fixture=fx,
-                    on=day if fx == fixture else day + dt.timedelta(days=7),
+                    fixture=fixture,
+                    on=day,
                     source=SOURCE,
                 )
             )
@@ -423,7 +431,11 @@ class Knockout:
         if reg.home != reg.away:
             result(Score(regulation=reg))
             return home if reg.home > reg.away else away
-        how = rng.choice(("extra time", "penalties", "shoot-out", "replay"))
+        # Finals are not replayed (a replayed final would leave two last matches),
+        # nor ties between teams that reached the stage through slots (a replay is
+        # scheduled by naming its teams, which must be entered in the stage).
+        replay = self.replays and rnd < len(self.rounds) - 1
+        how = rng.choice(("extra time", "penalties", "shoot-out", *(("replay",) if replay else ())))
         if how == "extra time":
             aet = (
                 Goals(reg.home + 1, reg.away)
@@ -451,20 +463,29 @@ class Knockout:
                 )
             )
             return winner
-        replay = f"{fixture}-replay"
-        # Scheduled after the draw, at the other ground, a week later.
-        self._fixture(
-            rnd, TeamSide(away), TeamSide(home), replay, on=day, kickoff=day + dt.timedelta(days=7)
-        )
+        # The replay, at the other ground a week later, is scheduled on the spot
+        # when its result is recorded (its teams reached the stage through slots).
+        replay_day = day + dt.timedelta(days=7)
         score = Goals(rng.randint(1, 3), rng.randint(0, 1))
-        result(Score(regulation=score), replay, away, home)
+        self.cmds.append(
+            RecordResult(
+                stage=self.stage,
+                home=away,
+                away=home,
+                score=Score(regulation=score),
+                round=self.rounds[rnd],
+                on=replay_day,
+                source=SOURCE,
+                note=f"replay of {fixture}",
+            )
+        )
         self.cmds.append(
             DecideAdvancement(
                 fixture=fixture,
                 team=away,
                 method="decision",
-                detail=f"won the replay {replay}",
-                on=day + dt.timedelta(days=7),
+                detail=f"won the replay of {fixture}, {away} {score.home}-{score.away} {home}",
+                on=replay_day,
                 source=SOURCE,
             )
         )
@@ -557,7 +578,7 @@ def championship(
                 )
             )
     knockout_start = start + dt.timedelta(days=10)
-    ko = Knockout("finals", 2 * groups, rng, knockout_start, cmds)
+    ko = Knockout("finals", 2 * groups, rng, knockout_start, cmds, replays=False)
     cmds.append(
         CreateStage(
             slug="finals",
@@ -590,8 +611,9 @@ def championship(
 def qualification(slug: str, rng: random.Random, *, start: dt.date = SEASON_START) -> Competition:
     """Paths into a national cup: an unconfirmed allocation with provisional
     qualifiers, and a play-off knockout whose final fills a berth."""
-    direct = club_names(rng, rng.randint(3, 6), "Q")
-    playoff = club_names(rng, rng.choice((5, 6, 7, 9, 10, 12)), "P")
+    n_direct = rng.randint(3, 6)
+    names = club_names(rng, n_direct + rng.choice((5, 6, 7, 9, 10, 12)), "Q")
+    direct, playoff = names[:n_direct], names[n_direct:]
     cmds: list[Command] = [
         CreateCompetition(slug=slug, name=f"{slug} qualification", on=start, source=SOURCE),
         DefinePath(
@@ -746,8 +768,12 @@ def build(
     started = time.perf_counter()
     last = started
     if bundled:
+        # Its own ids, the same in every generated ledger, so its reads compare equal.
         recorded = run_script(
-            lg, bundled_text(), filename="usoc-2014-qualification.ledger", meta=meta
+            lg,
+            bundled_text(),
+            filename="usoc-2014-qualification.ledger",
+            meta=Meta(actor="season generator", ids=seeded_ids(2014)),
         )
         out.events += len(recorded)
     comps: Iterator[Competition] = season(seed, events)

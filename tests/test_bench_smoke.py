@@ -13,7 +13,7 @@ from ledger.verify import verify
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-import generate  # noqa: E402
+import generate
 
 
 @pytest.fixture(scope="module")
