@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -320,16 +319,7 @@ class Knockout:
     def kickoff(self, rnd: int) -> dt.date:
         return self.start + dt.timedelta(days=14 * (rnd + 1))
 
-    def _fixture(
-        self,
-        rnd: int,
-        home: Side,
-        away: Side,
-        fixture: str,
-        *,
-        on: dt.date | None = None,
-        kickoff: dt.date | None = None,
-    ) -> None:
+    def _fixture(self, rnd: int, home: Side, away: Side, fixture: str) -> None:
         self.sides[fixture] = (home, away)
         self.cmds.append(
             ScheduleFixture(
@@ -338,8 +328,8 @@ class Knockout:
                 away=away,
                 round=self.rounds[rnd],
                 fixture=fixture,
-                kickoff=kickoff or self.kickoff(rnd),
-                on=on or self.start,
+                kickoff=self.kickoff(rnd),
+                on=self.start,
                 source=SOURCE,
             )
         )
@@ -828,4 +818,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

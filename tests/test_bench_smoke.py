@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,10 @@ import generate
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ledger, generate.Built]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ledger, generate.Built]]:
     lg = Ledger(str(tmp_path_factory.mktemp("season") / "season.db"))
     out = generate.build(lg, events=4000, seed=7)
-    yield lg, out  # type: ignore[misc]
+    yield lg, out
     lg.close()
 
 
