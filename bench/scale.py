@@ -86,6 +86,22 @@ def worker(name: str, db: str) -> dict[str, Any]:
     return result
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak RSS.
+
+    On Linux, `getrusage(RUSAGE_SELF).ru_maxrss` keeps the high-water mark of the
+    address space a process had before `exec`: a worker forked from a large
+    parent would report the parent's size. VmHWM belongs to the current program."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_worker(name: str, db: str) -> None:
     """The body of a worker process: one operation, then its figures as JSON."""
     import hashlib
@@ -119,7 +135,7 @@ def run_worker(name: str, db: str) -> None:
     else:
         raise SystemExit(f"no worker {name!r}")
     seconds = time.perf_counter() - start
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = peak_rss_mb()
     print(json.dumps({"seconds": seconds, "rss_mb": rss_mb, "count": count}))
 
 
