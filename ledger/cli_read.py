@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -229,14 +230,8 @@ def bracket(
             }
         )
         return
-    table = Table(title=_title(state, found.name, as_of, known_at))
-    _slug_column(table, "fixture", [m.fixture or "bye" for m in matches])
-    table.add_column("round")
-    table.add_column("date", no_wrap=True, min_width=10)
-    for col in ("home", "score", "away", "winner", "status", "how"):
-        table.add_column(col)
-    for m in matches:
-        table.add_row(
+    rows = [
+        (
             m.fixture or "bye",
             m.round or "",
             str(m.date or ""),
@@ -247,9 +242,43 @@ def bracket(
             m.status,
             m.how,
         )
+        for m in matches
+    ]
+    if len(rows) > LONG_TABLE:
+        # A league's thousands of matches: plain columns, not a drawn table
+        # (laying one out cell by cell takes longer than the rest of the command).
+        click.echo(_title(state, found.name, as_of, known_at))
+        _plain_columns(
+            ("fixture", "round", "date", "home", "score", "away", "winner", "status", "how"),
+            rows,
+        )
+        click.echo(f"champion: {champion or 'not decided'}")
+        return
+    table = Table(title=_title(state, found.name, as_of, known_at))
+    _slug_column(table, "fixture", [m.fixture or "bye" for m in matches])
+    table.add_column("round")
+    table.add_column("date", no_wrap=True, min_width=10)
+    for col in ("home", "score", "away", "winner", "status", "how"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*row)
     console = _console()
     console.print(table)
     console.print(f"champion: {champion or 'not decided'}")
+
+
+LONG_TABLE = 300
+
+
+def _plain_columns(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+    """Left-aligned columns separated by two spaces; the last one runs free."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header[:-1])]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=False)) + "  " + cells[-1]
+
+    click.echo(line(header).rstrip())
+    click.echo("\n".join(line(r).rstrip() for r in rows))
 
 
 @cli.command("qualifiers")

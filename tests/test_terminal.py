@@ -280,3 +280,17 @@ def test_a_progress_bar_appears_only_for_work_longer_than_a_second(
     slow.advance(3, "history")
     slow.stop()
     assert "publishing" in out.getvalue()
+
+
+def test_a_league_s_long_bracket_prints_as_plain_columns(sqlite_cli: Cli) -> None:
+    """Hundreds of matches print as plain columns, each match on one line."""
+    teams = [f"Club {n}" for n in range(26)]
+    sqlite_cli("new", "lg", "--name", "League", "--on", "2025-01-01")
+    sqlite_cli("stage", "table", "--name", "Table", "--format", "group", "--on", "2025-01-01")
+    sqlite_cli("enter", "table", *teams, "--on", "2025-01-01")
+    sqlite_cli("draw", "table", "--round-robin", "--on", "2025-01-02")
+    out = sqlite_cli("bracket", "table").stdout.splitlines()
+    fixtures = len(teams) * (len(teams) - 1) // 2
+    assert len(out) == 1 + 1 + fixtures + 1  # title, header, one line a match, champion
+    assert out[1].split()[:3] == ["fixture", "round", "date"]
+    assert out[-1] == "champion: not decided"
