@@ -328,19 +328,29 @@ class EventStore:
             last = page[-1][0]
 
     def rows(self) -> list[StoredRow]:
-        """Every row with its raw columns, in ledger order (for `verify`)."""
-        with _database_errors(self.url):
-            notifications = self.app.recorder.select_notifications(start=None, limit=10**9)
-        return [
-            StoredRow(
-                position=n.id,
-                originator_id=str(n.originator_id),
-                originator_version=n.originator_version,
-                topic=n.topic,
-                state=n.state,
-            )
-            for n in notifications
-        ]
+        """Every row with its raw columns, in ledger order."""
+        return list(self.iter_rows())
+
+    def iter_rows(self, *, batch: int = 5000) -> Iterator[StoredRow]:
+        """Every row with its raw columns, in ledger order, a page at a time (for
+        `verify`: only a page of stored bytes is held at once)."""
+        last = 0
+        while True:
+            with _database_errors(self.url):
+                page = self.app.recorder.select_notifications(
+                    start=last, limit=batch, inclusive_of_start=False
+                )
+            if not page:
+                return
+            for n in page:
+                yield StoredRow(
+                    position=n.id,
+                    originator_id=str(n.originator_id),
+                    originator_version=n.originator_version,
+                    topic=n.topic,
+                    state=n.state,
+                )
+            last = page[-1].id
 
     def heads(self) -> list[tuple[str, int, str]]:
         """The seal written beside every event: (stream id, version, hash)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from typing import NamedTuple
 
 import msgspec
 
@@ -76,15 +77,25 @@ def _check_row(row: StoredRow) -> tuple[str, str, int, str, str | None]:
     return body.stream, digest, body.version, body.prev_hash, None
 
 
+class _Seen(NamedTuple):
+    """What the chain checks need of a row, without its bytes."""
+
+    position: int
+    originator_version: int
+
+
 def verify(store: EventStore) -> Report:
-    rows = store.rows()
     problems: list[Problem] = []
-    by_stream: dict[str, list[tuple[StoredRow, str, str, str]]] = defaultdict(list)
+    by_stream: dict[str, list[tuple[_Seen, str, str, str]]] = defaultdict(list)
+    stored: dict[tuple[str, int], int] = {}  # (stream id, version) -> position
+    checked = 0
     names: dict[str, str] = {}
     digests: dict[tuple[str, int], str] = {}
     last_at: dt.datetime | None = None
     last_position = 0
-    for row in rows:
+    for row in store.iter_rows():
+        checked += 1
+        stored[(row.originator_id, row.originator_version)] = row.position
         stream, digest, version, prev, problem = _check_row(row)
         at = recorded_at(row.state)
         if at is not None and last_at is not None and at < last_at:
@@ -105,45 +116,45 @@ def verify(store: EventStore) -> Report:
             problems.append(Problem(row.position, stream, version, problem))
         if problem is None:  # only an intact row can be trusted to name its stream
             names.setdefault(row.originator_id, stream)
-        by_stream[row.originator_id].append((row, stream, digest, prev))
+        seen = _Seen(row.position, row.originator_version)
+        by_stream[row.originator_id].append((seen, stream, digest, prev))
 
     for items in by_stream.values():
         items.sort(key=lambda item: item[0].originator_version)
         expected_prev, expected_version, last_position = GENESIS, 1, 0
-        for row, stream, digest, prev in items:
-            if row.originator_version != expected_version:
+        for seen, stream, digest, prev in items:
+            if seen.originator_version != expected_version:
                 problems.append(
                     Problem(
-                        row.position,
+                        seen.position,
                         stream,
-                        row.originator_version,
-                        f"events {expected_version}..{row.originator_version - 1} "
+                        seen.originator_version,
+                        f"events {expected_version}..{seen.originator_version - 1} "
                         "are missing (deleted)",
                     )
                 )
             elif prev != expected_prev:
                 problems.append(
                     Problem(
-                        row.position,
+                        seen.position,
                         stream,
-                        row.originator_version,
+                        seen.originator_version,
                         "chain broken: previous hash does not match "
                         "(event forged, swapped or removed before it)",
                     )
                 )
-            if row.position < last_position:
+            if seen.position < last_position:
                 problems.append(
                     Problem(
-                        row.position,
+                        seen.position,
                         stream,
-                        row.originator_version,
+                        seen.originator_version,
                         "out of ledger order (rows swapped)",
                     )
                 )
-            expected_prev, expected_version = digest, row.originator_version + 1
-            last_position = row.position
+            expected_prev, expected_version = digest, seen.originator_version + 1
+            last_position = seen.position
 
-    stored = {(row.originator_id, row.originator_version): row for row in rows}
     sealed = {(sid, version): digest for sid, version, digest in store.heads()}
     for (sid, version), digest in sealed.items():
         kept = stored.get((sid, version))
@@ -160,17 +171,17 @@ def verify(store: EventStore) -> Report:
         elif digests[(sid, version)] != digest:
             problems.append(
                 Problem(
-                    kept.position,
+                    kept,
                     stream,
                     version,
                     "differs from the hash sealed when it was appended",
                 )
             )
-    for key, row in stored.items():
+    for key, position in stored.items():
         if key not in sealed:
             problems.append(
                 Problem(
-                    row.position,
+                    position,
                     names.get(key[0], key[0]),
                     key[1],
                     "not sealed: inserted outside the ledger",
@@ -180,4 +191,4 @@ def verify(store: EventStore) -> Report:
     # Name streams by their competition, learnt from the intact rows of the stream.
     problems = [msgspec.structs.replace(p, stream=names.get(p.stream, p.stream)) for p in problems]
     problems.sort(key=lambda p: (p.position == 0, p.position, p.version))
-    return Report(checked=len(rows), streams=len(by_stream), problems=problems)
+    return Report(checked=checked, streams=len(by_stream), problems=problems)
