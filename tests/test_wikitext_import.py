@@ -382,3 +382,23 @@ def test_the_batch_is_deterministic_apart_from_event_ids() -> None:
 
 def _without_id(event: Any) -> Any:
     return msgspec.structs.replace(event, event_id="")
+
+
+def test_a_path_told_in_prose_gets_its_route_and_a_pending_berth() -> None:
+    batch = _batch(
+        "= Cup 2014 =\n\n== League ==\nCity League will host a tournament that is open to "
+        "all teams. Alpha FC, Beta United & Gamma SC have already signed up. The winner of "
+        "this tournament will play a Play-In match against Delta FC.\n\n"
+        "== Other ==\nSomething will be decided later.\n"
+    )
+    league, other = _of(batch, QualificationPathDefined)
+    assert (league.berths, other.berths) == (1, None)
+    tournament, play_in = _of(batch, StageCreated)
+    assert (tournament.name, tournament.entries_open) == ("City League tournament", True)
+    assert (play_in.rounds, play_in.feeds_from) == (("Play-in",), (tournament.stage,))
+    (fixture,) = _of(batch, FixtureScheduled)
+    assert (fixture.home, fixture.away) == (TeamSide("Delta FC"), StageWinner(tournament.stage))
+    (slot,) = _of(batch, SlotFilled)
+    assert slot.slot == WinnerOf(fixture.fixture)
+    assert any("Other: prose only; it is not interpreted" in w for w in batch.warnings)
+    assert len(_of(batch, AssumptionRecorded)) >= 5

@@ -103,7 +103,9 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _HOSTED = re.compile(
     r"^(?P<host>[A-Z].*?) (?:will host|hosts|is hosting) an? tournament\b(?P<rest>.*)$"
 )
-_OPEN_ENTRY = re.compile(r"\bopen to (?:any|all)\b", re.IGNORECASE)
+_OPEN_ENTRY = re.compile(
+    r"\bopen to (?:any|all)\b|\bentries (?:are )?(?:still )?open\b", re.IGNORECASE
+)
 _SIGNED_UP = re.compile(
     r"^(?P<teams>.+?)(?: from (?:the )?[A-Z][^,]*?)?"
     r" ha(?:ve|s) (?:already )?(?:signed up|entered)\b"
