@@ -368,7 +368,8 @@ class _Importer:
         path: str | None = None
         facts = 0
         prose_path = None
-        if part.is_path and not any(s.matches for s in part.stages) and not block.tables:
+        if part.is_path and not part.stages and not block.tables:
+            # Only a section that is prose and nothing else: no stage, table or match.
             prose_path = _read_prose_path(block)
         if part.is_path:
             path = slugify(block.title)
