@@ -25,6 +25,9 @@ class Reading(msgspec.Struct, kw_only=True):
     tables: dict[str, list[TableRow]]  # group stage slug -> its table rows
     sources: dict[str, str]  # event id -> citation
     unknown_methods: dict[str, str]  # fixture -> the source of a decision without method
+    # stage slug -> its entered teams, and their seeds
+    entrants: dict[str, list[str]] = msgspec.field(default_factory=dict)
+    seeds: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
 
 
 def read(
@@ -59,6 +62,8 @@ def read(
         },
         sources={r.event.event_id: r.event.source for r in history},
         unknown_methods=unknown,
+        entrants={s.stage: list(s.teams) for s in state.stages.values()},
+        seeds={s.stage: dict(s.seeds) for s in state.stages.values()},
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ledger.exporters.common import Reading
 from ledger.exporters.footballtxt import score_text
 from projections.qualifiers import PathSummary, QualifierEntry
+from projections.views import StageRow
 
 NUMBERS = [
     "zero",
@@ -61,6 +62,39 @@ def _path_prose(summary: PathSummary, entries: list[QualifierEntry]) -> list[str
     return lines
 
 
+def _prose_route(reading: Reading, slugs: list[str]) -> tuple[list[str], list[str]]:
+    """A route not yet played, in the article's own sentences: a hosted tournament
+    (no matches yet) whose winner meets a team in a play-in. The sentences, and the
+    stages they tell (left out as sections of their own)."""
+    stages: dict[str, StageRow] = {s.slug: s for s in reading.stages if s.slug in slugs}
+    for play_in in stages.values():
+        if play_in.rounds != ["Play-in"] or len(play_in.feeds_from) != 1:
+            continue
+        tournament = stages.get(play_in.feeds_from[0])
+        matches = reading.matches[play_in.slug]
+        if tournament is None or not tournament.name.endswith(" tournament"):
+            continue
+        if reading.matches[tournament.slug] or len(matches) != 1:
+            continue
+        (match,) = matches
+        if match.status != "scheduled" or not match.home_team or match.away_team:
+            continue
+        host = tournament.name.removesuffix(" tournament")
+        opened = "; entries are still open" if tournament.entries_open else ""
+        lines = [f"{host} will host a tournament{opened}."]
+        teams = reading.entrants.get(tournament.slug, [])
+        if teams:
+            lines.append(f"{' & '.join(teams)} have already signed up.")
+        seed = reading.seeds.get(play_in.slug, {}).get(match.home_team)
+        seeded = f"No. {seed} seed " if seed is not None else ""
+        lines.append(
+            "The winner of this tournament will play a Play-In match against "
+            f"{seeded}{match.home_team}."
+        )
+        return [" ".join(lines), ""], [tournament.slug, play_in.slug]
+    return [], []
+
+
 def wiki_text(reading: Reading, summaries: list[PathSummary], entries: list[QualifierEntry]) -> str:
     out = [f"= {reading.name} =", ""]
     stages_by_path: dict[str | None, list[str]] = {}
@@ -77,7 +111,9 @@ def wiki_text(reading: Reading, summaries: list[PathSummary], entries: list[Qual
         out += [f"== {name} ==", ""]
         if summary is not None:
             out += _path_prose(summary, [e for e in entries if e.path == slug])
-        for stage_slug in mine:
+        route, told = _prose_route(reading, mine) if slug is not None else ([], [])
+        out += route
+        for stage_slug in (s for s in mine if s not in told):
             stage = names[stage_slug]
             out += [f"=== {stage.name} ===", ""]
             matches = reading.matches[stage_slug]

@@ -96,6 +96,25 @@ _FINAL_MINUTES = re.compile(
 )
 _FIELD_SIZE = re.compile(r"\b(\d+)-team field\b", re.IGNORECASE)
 _SEASON = re.compile(r"^((?:19|20)\d\d)\b")
+# A path told in prose only: "X will host a tournament that is open to any team ...",
+# "A & B from Y have already signed up", "The winner of this tournament will play a
+# Play-In match against No. 6 seed Z".
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_HOSTED = re.compile(
+    r"^(?P<host>[A-Z].*?) (?:will host|hosts|is hosting) an? tournament\b(?P<rest>.*)$"
+)
+_OPEN_ENTRY = re.compile(
+    r"\bopen to (?:any|all)\b|\bentries (?:are )?(?:still )?open\b", re.IGNORECASE
+)
+_SIGNED_UP = re.compile(
+    r"^(?P<teams>.+?)(?: from (?:the )?[A-Z][^,]*?)?"
+    r" ha(?:ve|s) (?:already )?(?:signed up|entered)\b"
+)
+_PLAY_IN = re.compile(
+    r"\bwinner of (?:this|the) tournament will play an? play-in (?:match|game) against "
+    r"(?:(?:the )?no\. ?(?P<seed>\d+) seed )?(?P<team>.+?)\.?$",
+    re.IGNORECASE,
+)
 
 
 # --- the outline: which sections are paths and which are stages -------------------------
@@ -206,6 +225,20 @@ class _Stage:
     champion: str | None = None
     structured: bool = True  # False when no bracket could be inferred
     places: dict[str, GroupPlace] = field(default_factory=dict)
+
+
+@dataclass
+class _ProsePath:
+    """A path whose section only tells, in prose, how its berth will be decided: a
+    hosted tournament (entrants so far) whose winner meets a named team in a play-in."""
+
+    host: str
+    open_entry: str | None  # the words saying entries are open
+    entrants: list[str]
+    signed_up: str  # the sentence naming them
+    opponent: str
+    seed: int | None
+    play_in: str  # the sentence naming the play-in
 
 
 @dataclass
@@ -334,10 +367,17 @@ class _Importer:
         block = part.block
         path: str | None = None
         facts = 0
+        prose_path = None
+        if part.is_path and not part.stages and not block.tables:
+            # Only a section that is prose and nothing else: no stage, table or match.
+            prose_path = _read_prose_path(block)
         if part.is_path:
             path = slugify(block.title)
-            facts += self.define_path(path, block)
+            facts += self.define_path(path, block, one_route=prose_path is not None)
             facts += self.named_qualifiers(path, block)
+        if path is not None and prose_path is not None:
+            self.import_prose_path(path, block, prose_path)
+            return
         for table in [*block.tables, *(t for s in part.stages for t in s.tables)]:
             facts += self.qualifier_table(path, block.title, table)
         planned = []
@@ -360,12 +400,20 @@ class _Importer:
         if path is not None:
             self.fill_berths(path, block, planned)
 
-    def define_path(self, path: str, block: _Block) -> int:
+    def define_path(self, path: str, block: _Block, *, one_route: bool = False) -> int:
         berths = _BERTHS.search(block.text)
         unconfirmed = _UNCONFIRMED.search(block.text)
         body = _CONFIRMED_BY.search(block.text)
         count = None
-        if berths is None:
+        if berths is None and one_route:
+            count = 1
+            self.infer(
+                path,
+                block.title,
+                f"{block.title}: the section does not say how many berths it has: 1 berth "
+                "assumed, as its prose describes a single route that ends in one play-in match",
+            )
+        elif berths is None:
             self.infer(
                 path,
                 block.title,
@@ -395,6 +443,113 @@ class _Importer:
             )
         )
         return int(berths is not None)
+
+    def import_prose_path(self, path: str, block: _Block, prose: _ProsePath) -> None:
+        """A hosted tournament with entries so far, whose winner meets a named team in a
+        play-in that decides the berth: the stages, entries, fixture and slot the prose
+        supports, each step it does not state warned about."""
+        title = block.title
+        on, source, actor = self.start, self.cite(title), self.actor
+        add = self.batch.commands.append
+        name = f"{prose.host} tournament"
+        tournament = self.stage_slug(name, path)
+        open_words = f"; entries left open ({prose.open_entry!r})" if prose.open_entry else ""
+        self.infer(
+            tournament,
+            title,
+            f"{title}: {name!r} recorded as a knockout stage without rounds, read from "
+            f"'{prose.host} will host a tournament'{open_words}; the article gives no "
+            "format, rounds, dates or results for it",
+        )
+        add(
+            CreateStage(
+                on=on,
+                source=source,
+                actor=actor,
+                slug=tournament,
+                name=name,
+                format="knockout",
+                path=path,
+                entries_open=prose.open_entry is not None,
+            )
+        )
+        if prose.entrants:
+            self.infer(
+                tournament,
+                title,
+                f"{title}: {', '.join(prose.entrants)} entered in {name}, read from "
+                f"{prose.signed_up!r}",
+            )
+            add(
+                EnterTeams(
+                    on=on, source=source, actor=actor, stage=tournament, teams=tuple(prose.entrants)
+                )
+            )
+        play_in = f"{title} play-in"
+        stage = self.stage_slug(play_in, path)
+        fixture = f"{stage}-1"
+        seeded = f" (seed {prose.seed})" if prose.seed is not None else ""
+        self.infer(
+            stage,
+            title,
+            f"{title}: {play_in!r} (the name is not the article's) recorded as a one-round "
+            f"knockout fed by {name}: {prose.opponent}{seeded} against its winner, read from "
+            f"{prose.play_in!r}; home and away are not stated ({prose.opponent} is listed "
+            "first only because the article names it) and no date is given",
+        )
+        add(
+            CreateStage(
+                on=on,
+                source=source,
+                actor=actor,
+                slug=stage,
+                name=play_in,
+                format="knockout",
+                path=path,
+                rounds=("Play-in",),
+                feeds_from=(tournament,),
+            )
+        )
+        add(
+            EnterTeams(
+                on=on,
+                source=source,
+                actor=actor,
+                stage=stage,
+                teams=(prose.opponent,),
+                seed=prose.seed,
+            )
+        )
+        add(
+            ScheduleFixture(
+                on=on,
+                source=source,
+                actor=actor,
+                fixture=fixture,
+                stage=stage,
+                round="Play-in",
+                home=TeamSide(prose.opponent),
+                away=StageWinner(tournament),
+            )
+        )
+        method = f"{play_in} winner"
+        self.infer(
+            path,
+            title,
+            f"{title}: the winner of the play-in against {prose.opponent} fills its berth, "
+            f"recorded with method {method!r}: the article says no more than that the "
+            "tournament winner plays it, and names no qualifier yet, so the berth is pending",
+        )
+        add(
+            FillSlot(
+                on=on,
+                source=source,
+                actor=actor,
+                path=path,
+                slot=WinnerOf(fixture),
+                method=method,
+            )
+        )
 
     def named_qualifiers(self, path: str, block: _Block) -> int:
         teams: list[str] = []
@@ -924,6 +1079,42 @@ class _Importer:
 
 
 # --- pure helpers -------------------------------------------------------------------------
+
+
+def _read_prose_path(block: _Block) -> _ProsePath | None:
+    """The hosted tournament and play-in a section's prose describes, if it does."""
+    sentences = [s.strip() for p in block.prose for s in _SENTENCE.split(p) if s.strip()]
+    hosted = next((m for s in sentences if (m := _HOSTED.match(s))), None)
+    play_in = next(((s, m) for s in sentences if (m := _PLAY_IN.search(s))), None)
+    if hosted is None or play_in is None:
+        return None
+    open_entry = _OPEN_ENTRY.search(hosted.group("rest"))
+    entrants: list[str] = []
+    signed_up = ""
+    for sentence in sentences:
+        found = _SIGNED_UP.match(sentence)
+        if found is None:
+            continue
+        items = [t.strip() for t in _LIST_SEPARATOR.split(found.group("teams")) if t.strip()]
+        if items and all(_looks_like_name(t) for t in items):
+            entrants += [t for t in items if t not in entrants]
+            signed_up = sentence
+    sentence, found = play_in
+    seed = found.group("seed")
+    return _ProsePath(
+        host=hosted.group("host"),
+        open_entry=_clause(hosted.group("rest"), open_entry.start()) if open_entry else None,
+        entrants=entrants,
+        signed_up=signed_up,
+        opponent=found.group("team").strip(),
+        seed=int(seed) if seed else None,
+        play_in=sentence,
+    )
+
+
+def _clause(text: str, start: int) -> str:
+    """The words from `start` to the end of the clause ("open to any team ...")."""
+    return text[start:].split(".")[0].strip()
 
 
 def _aliases(matches: Sequence[MatchEntry]) -> dict[str, str]:
