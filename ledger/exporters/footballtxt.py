@@ -1,10 +1,14 @@
 """A competition as Football.TXT, the openfootball text format `ledger import` reads.
 
-Group stages become group definitions and `▪ Group X` sections; knockout stages
-`▪ Round` sections. What the format has no words for is kept as `#` comments
-the importer skips: byes, a match length other than 90 minutes, a tie decided
-by a method the source does not give, a result known only by its winner,
-forfeits, voids, cancellations and fixtures whose sides are still slots.
+Each stage is a section opened by `# stage: SLUG | NAME | FORMAT | rounds: ... |
+feeds from: ...`; group stages hold group definitions and `▪ Group X` sections,
+knockout stages `▪ Round` sections. What the format has no words for is kept as
+`#` comments other readers skip and the importer reads back: byes (`# bye:`), a
+match length other than 90 minutes, a tie decided by a method the source does
+not give (`# advanced: TEAM (method unknown; source: ...)`) and the slots of a
+fixture still to be played (`W STAGE`, `W ID` with `# fixture: ID` on the match
+it names, `1A`). A result known only by its winner, forfeits, voids,
+cancellations and slots that cannot be written stay plain comments.
 """
 
 from __future__ import annotations

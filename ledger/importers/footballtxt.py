@@ -63,6 +63,16 @@ the openfootball.github.io/spec page and the sportdb ``score-formats`` tests):
   The number of goals must match the final score (after extra time when there
   was any).
 * ``__END__`` on its own line ends the data, as in the sportdb tools.
+* Notes ``ledger export --format football.txt`` writes in comments, so other
+  readers skip them: ``# stage: SLUG | NAME | knockout|group [| rounds: A, B]
+  [| feeds from: X, Y]`` opens the section of one stage (a :class:`StageMark`;
+  the matches, group definitions and byes below it belong to it, and it clears
+  the date in scope); ``# bye: TEAM through the ROUND`` (a :class:`Bye`);
+  ``# advanced: TEAM (method unknown; source: ...)`` under a match
+  (``Match.advanced``); and, after a match line, ``# 50-minute match``
+  (``Match.minutes``) and ``# fixture: ID`` (``Match.fixture``), the id a
+  ``W ID`` / ``L ID`` placeholder refers to.  ``W SLUG`` names the winner of a
+  stage or fixture.
 * Line-up and property lines (``France: Lloris - ...``, ``Referee: ...``,
   ``Penalties: ...``) under a match are recognised, continued while a line
   ends in ``,``/``;``/``-`` as the spec says, and deliberately not kept.

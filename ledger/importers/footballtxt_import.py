@@ -1,5 +1,8 @@
 """Football.TXT into the commands a clerk would type: a group stage, a knockout
-stage, fixtures, results.
+stage, fixtures, results. A file with `# stage:` notes (as `ledger export --format
+football.txt` writes) gets one stage per note instead, with its byes, the
+advancements noted `# advanced: ... (method unknown; source: ...)` and slots
+(`W STAGE`, `W ID`, `L ID`, `1A`) resolved across its stages.
 
 Everything the file does not say is reported as a warning: the group of a
 match found by membership, placeholders turned into slots, a drawn knockout
