@@ -103,3 +103,42 @@ def test_team_names_with_digits_import(sqlite_cli: Cli, tmp_path: Path) -> None:
     sqlite_cli("import", str(cup))
     table = _table(sqlite_cli, "A")
     assert table[0] == ("FC Tacoma 253", 6)
+
+
+MARKED = """\
+= Test Cup 2014
+
+# stage: north | North Conference | knockout | rounds: Semi-finals, Final
+▪ Semi-finals
+2014-03-01
+  Alpha  2-0  Beta   # fixture: north-sf-1
+  Gamma  1-1  Delta  # 50-minute match
+  # advanced: Delta (method unknown; source: article: North)
+  # bye: Epsilon through the Semi-finals
+
+# stage: south | South Cup | knockout | rounds: Final | feeds from: north
+▪ Final
+  W north  v  L north-sf-1
+"""
+
+
+def test_stage_notes_import_as_stages_with_byes_decisions_and_slots(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "marked.txt"
+    path.write_text(MARKED, encoding="utf-8")
+    sqlite_cli("import", str(path))
+    stages = json.loads(sqlite_cli("stages", "--json").stdout)
+    assert [(s["slug"], s["name"], s["feeds_from"]) for s in stages] == [
+        ("north", "North Conference", []),
+        ("south", "South Cup", ["north"]),
+    ]
+    north = json.loads(sqlite_cli("bracket", "north", "--json").stdout)["matches"]
+    by_home = {m["home"]: m for m in north}
+    assert by_home["Epsilon"]["status"] == "bye"
+    drawn = by_home["Gamma"]
+    assert (drawn["winner"], drawn["match_minutes"]) == ("Delta", 50)
+    assert "the source does not say how (article: North)" in drawn["how"]
+    (final,) = json.loads(sqlite_cli("bracket", "south", "--json").stdout)["matches"]
+    assert (final["status"], final["away_team"]) == ("scheduled", "Beta")
+    assert final["home"] == "winner of North Conference"

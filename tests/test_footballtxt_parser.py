@@ -677,3 +677,64 @@ def test_euro2016_knockouts(euro2016: Document) -> None:
         Goal(side="away", player="Griezmann", minute=72),
     )
     assert not any(m.home_is_placeholder or m.away_is_placeholder for m in euro2016.matches)
+
+
+MARKED = """\
+= Test Cup 2014
+
+# stage: north | North Conference | knockout | rounds: Semi-finals, Final
+▪ Semi-finals
+2014-03-01
+  Alpha  2-0  Beta   # fixture: north-sf-1
+  Gamma  1-1  Delta  # 50-minute match
+  # advanced: Delta (method unknown; source: article: North)
+  # bye: Epsilon through the Semi-finals
+
+# stage: south | South Cup | knockout | rounds: Final | feeds from: north
+▪ Final
+  W north  v  L north-sf-1
+"""
+
+
+def test_stage_notes_mark_sections_byes_lengths_and_undecided_methods() -> None:
+    doc = parse(MARKED)
+    north, south = doc.stages
+    assert (north.slug, north.name, north.format, north.rounds) == (
+        "north",
+        "North Conference",
+        "knockout",
+        ("Semi-finals", "Final"),
+    )
+    assert (south.slug, south.feeds_from, south.rounds) == ("south", ("north",), ("Final",))
+    first, second, final = doc.matches
+    assert (first.stage, first.fixture, first.minutes, first.advanced) == (
+        "north",
+        "north-sf-1",
+        None,
+        None,
+    )
+    assert (second.minutes, second.advanced) == (50, ("Delta", "article: North"))
+    assert [(b.stage, b.team, b.round) for b in doc.byes] == [("north", "Epsilon", "Semi-finals")]
+    # A new stage starts without the date of the last one; its slots are placeholders.
+    assert (final.stage, final.date, final.round) == ("south", None, "Final")
+    assert final.home_is_placeholder and final.away_is_placeholder
+
+
+def test_a_file_without_stage_notes_has_none_and_keeps_other_comments_as_comments() -> None:
+    doc = parse("= Test Cup 2016\n# stage is set in France\nFri Jun 10\n  France 2-1 Romania\n")
+    assert doc.stages == () and doc.byes == ()
+    assert doc.matches[0].stage is None
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["# stage: north | North", "# stage: north | North | league", "# stage: n | N | group | x: y"],
+)
+def test_a_stage_note_that_cannot_be_read_is_reported(note: str) -> None:
+    with pytest.raises(FootballTxtError, match="stage"):
+        parse(f"= Test Cup 2016\n{note}\n")
+
+
+def test_an_advanced_note_before_any_match_is_reported() -> None:
+    with pytest.raises(FootballTxtError, match="must follow the match"):
+        parse("= Test Cup 2016\n# advanced: France (method unknown; source: x)\n")

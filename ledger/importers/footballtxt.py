@@ -63,6 +63,16 @@ the openfootball.github.io/spec page and the sportdb ``score-formats`` tests):
   The number of goals must match the final score (after extra time when there
   was any).
 * ``__END__`` on its own line ends the data, as in the sportdb tools.
+* Notes ``ledger export --format football.txt`` writes in comments, so other
+  readers skip them: ``# stage: SLUG | NAME | knockout|group [| rounds: A, B]
+  [| feeds from: X, Y]`` opens the section of one stage (a :class:`StageMark`;
+  the matches, group definitions and byes below it belong to it, and it clears
+  the date in scope); ``# bye: TEAM through the ROUND`` (a :class:`Bye`);
+  ``# advanced: TEAM (method unknown; source: ...)`` under a match
+  (``Match.advanced``); and, after a match line, ``# 50-minute match``
+  (``Match.minutes``) and ``# fixture: ID`` (``Match.fixture``), the id a
+  ``W ID`` / ``L ID`` placeholder refers to.  ``W SLUG`` names the winner of a
+  stage or fixture.
 * Line-up and property lines (``France: Lloris - ...``, ``Referee: ...``,
   ``Penalties: ...``) under a match are recognised, continued while a line
   ends in ``,``/``;``/``-`` as the spec says, and deliberately not kept.
@@ -122,12 +132,14 @@ from typing import Literal
 import msgspec
 
 __all__ = [
+    "Bye",
     "Document",
     "FootballTxtError",
     "Goal",
     "Match",
     "ParseProblem",
     "Score",
+    "StageMark",
     "group_of",
     "parse",
     "parse_file",
@@ -177,6 +189,30 @@ class Match(msgspec.Struct, frozen=True, kw_only=True):
     score: Score | None
     venue: str | None
     goals: tuple[Goal, ...] = ()
+    stage: str | None = None  # the slug of the ``# stage:`` section it is in
+    minutes: int | None = None  # from a ``# 50-minute match`` note
+    advanced: tuple[str, str] | None = None  # (team, source) of ``# advanced:``
+    fixture: str | None = None  # from a ``# fixture: ID`` note
+
+
+class StageMark(msgspec.Struct, frozen=True, kw_only=True):
+    """A ``# stage: slug | name | format | rounds: ... | feeds from: ...`` line."""
+
+    slug: str
+    name: str
+    format: Literal["knockout", "group"]
+    rounds: tuple[str, ...] = ()
+    feeds_from: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()  # the group definitions made within it
+
+
+class Bye(msgspec.Struct, frozen=True, kw_only=True):
+    """A ``# bye: TEAM through the ROUND`` line."""
+
+    line_no: int
+    stage: str | None
+    team: str
+    round: str
 
 
 class Document(msgspec.Struct, frozen=True, kw_only=True):
@@ -187,6 +223,8 @@ class Document(msgspec.Struct, frozen=True, kw_only=True):
     groups: dict[str, tuple[str, ...]]
     rounds: tuple[str, ...]
     matches: tuple[Match, ...]
+    stages: tuple[StageMark, ...] = ()
+    byes: tuple[Bye, ...] = ()
 
 
 class ParseProblem(msgspec.Struct, frozen=True, kw_only=True):
@@ -385,6 +423,7 @@ _BROKEN_SCORE_RE = re.compile(r"(?<!\S)\d+[-:\u2013]\S*")
 
 _PLACEHOLDER_RE = re.compile(
     r"(?:[WL]\d{1,3}"
+    r"|[WL] [a-z0-9][a-z0-9-]*"  # W swc-sf-1, W norcal: the winner of a fixture or stage
     r"|[1-4][A-L](?:/[A-L])*"
     r"|(?i:(?:winners?|losers?|runners?-up|w|l)\s+(?:of\s+)?"
     r"(?:match|game|group|semi-?final|quarter-?final|sf|qf)\s*\w+)"
@@ -406,6 +445,14 @@ _NOTE_RE = re.compile(r"\s\((?P<note>[^()]*)\)$")
 _NOTE_WORD_RE = re.compile(
     r"(?i:\b(?:aet|a\.e\.t|asdet|agget|asget|pens?|ht|ft|agg|aggregate|win|away)\b)"
 )
+# Conventions in comments, read by `ledger import` and written by the exporter.
+_STAGE_NOTE_RE = re.compile(r"stage:\s*(?P<rest>.+)")
+_BYE_NOTE_RE = re.compile(r"bye:\s*(?P<team>.+?)\s+through the\s+(?P<round>.+)")
+_ADVANCED_NOTE_RE = re.compile(
+    r"advanced:\s*(?P<team>.+?)\s*\(method unknown; source:\s*(?P<source>.*)\)"
+)
+_FIXTURE_NOTE_RE = re.compile(r"(?<!\S)fixture:\s*([a-z0-9][a-z0-9-]*)")
+_MINUTES_NOTE_RE = re.compile(r"(?<!\S)(\d{1,3})-minute match\b")
 _AET_NOTE_RE = re.compile(r"(?i:a\.?e\.?t\.?(?:/(?:g\.?g\.?|s\.?g\.?))?|asdet|agget|asget)")
 
 
@@ -436,6 +483,10 @@ class _MatchDraft:
     venue: str | None
     goals: tuple[Goal, ...] = ()
     has_goal_line: bool = False
+    stage: str | None = None
+    minutes: int | None = None
+    advanced: tuple[str, str] | None = None
+    fixture: str | None = None
 
     def freeze(self) -> Match:
         return Match(
@@ -452,6 +503,10 @@ class _MatchDraft:
             score=self.score,
             venue=self.venue,
             goals=self.goals,
+            stage=self.stage,
+            minutes=self.minutes,
+            advanced=self.advanced,
+            fixture=self.fixture,
         )
 
 
@@ -494,6 +549,8 @@ class _Parser:
     # Set while the latest match line was rejected, so its goal and line-up
     # lines are skipped instead of being reported a second time.
     after_bad_match: bool = False
+    stage_marks: list[StageMark] = field(default_factory=list)
+    byes: list[Bye] = field(default_factory=list)
 
     def run(self, text: str) -> Document:
         lines = text.removeprefix("\ufeff").splitlines()
@@ -507,7 +564,10 @@ class _Parser:
             if in_html_comment:
                 in_html_comment = "-->" not in raw
                 continue
-            content = raw.split("#", 1)[0].strip()
+            content, _, comment = (part.strip() for part in raw.partition("#"))
+            if not goal_buffer and not content and comment:
+                self._guard(line_no, raw, partial(self._comment, comment, line_no))
+                continue
             if goal_buffer:
                 goal_buffer.append(content)
                 if not content or _bracket_depth(" ".join(goal_buffer)) <= 0:
@@ -534,6 +594,11 @@ class _Parser:
                 continue_property = content.endswith((",", ";", "-"))
                 continue
             self._guard(line_no, raw, partial(self._line, content, line_no))
+            if comment and self.last_match is not None and self.last_match.line_no == line_no:
+                if m := _MINUTES_NOTE_RE.search(comment):
+                    self.last_match.minutes = int(m[1])
+                if m := _FIXTURE_NOTE_RE.search(comment):
+                    self.last_match.fixture = m[1]
         if goal_buffer:
             self._problem(goal_start, lines[goal_start - 1], "the goal list is never closed")
         if self.problems:
@@ -545,7 +610,57 @@ class _Parser:
             groups=dict(self.groups),
             rounds=tuple(self.rounds),
             matches=tuple(m.freeze() for m in self.matches),
+            stages=tuple(self.stage_marks),
+            byes=tuple(self.byes),
         )
+
+    # -- conventions kept in comments --------------------------------------
+
+    def _comment(self, comment: str, line_no: int) -> None:
+        if m := _STAGE_NOTE_RE.fullmatch(comment):
+            self._stage_mark(m["rest"])
+        elif m := _BYE_NOTE_RE.fullmatch(comment):
+            stage = self.stage_marks[-1].slug if self.stage_marks else None
+            self.byes.append(Bye(line_no=line_no, stage=stage, team=m["team"], round=m["round"]))
+        elif m := _ADVANCED_NOTE_RE.fullmatch(comment):
+            if self.last_match is None:
+                raise _Problem("an '# advanced:' note must follow the match it decides")
+            self.last_match.advanced = (m["team"].strip(), m["source"].strip())
+
+    def _stage_mark(self, text: str) -> None:
+        parts = [p.strip() for p in text.split("|")]
+        if len(parts) < 3 or parts[2] not in ("knockout", "group"):
+            raise _Problem(
+                f"cannot read the stage note {text!r}: write "
+                "'# stage: SLUG | NAME | knockout' (or group)"
+            )
+        slug, name, fmt = parts[:3]
+        if any(s.slug == slug for s in self.stage_marks):
+            raise _Problem(f"the stage {slug!r} is marked twice")
+        rounds: tuple[str, ...] = ()
+        feeds: tuple[str, ...] = ()
+        for part in parts[3:]:
+            key, _, value = (x.strip() for x in part.partition(":"))
+            items = tuple(v.strip() for v in value.split(",") if v.strip())
+            if key == "rounds":
+                rounds = items
+            elif key == "feeds from":
+                feeds = items
+            else:
+                raise _Problem(f"unknown stage property {key!r} in {text!r}")
+        self.stage_marks.append(
+            StageMark(
+                slug=slug,
+                name=name,
+                format="group" if fmt == "group" else "knockout",
+                rounds=rounds,
+                feeds_from=feeds,
+            )
+        )
+        self.group = self.round = self.venue = None
+        self.date = None
+        self.time = None
+        self.last_match = None
 
     # -- bookkeeping -------------------------------------------------------
 
@@ -625,6 +740,9 @@ class _Parser:
         for team in teams:
             _check_team_name(team, teams_text)
         self.groups[name] = teams
+        if self.stage_marks:
+            mark = self.stage_marks[-1]
+            self.stage_marks[-1] = msgspec.structs.replace(mark, groups=(*mark.groups, name))
 
     def _round_definition(self, text: str) -> None:
         name, _, period = (part.strip() for part in text.partition("|"))
@@ -780,6 +898,7 @@ class _Parser:
             away=away,
             score=score,
             venue=venue if venue is not None else self.venue,
+            stage=self.stage_marks[-1].slug if self.stage_marks else None,
         )
         self.matches.append(draft)
         self.last_match = draft
