@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from events.base import (
+    BestRanked,
     Goal,
     Goals,
     GroupPlace,
@@ -53,6 +54,7 @@ from events.structure import (
     GroupDefined,
     LotsDrawn,
     QualificationPathDefined,
+    RankingDeclared,
     RuleSetDeclared,
     SeedAssigned,
     SlotFilled,
@@ -103,6 +105,7 @@ RETRACTABLE = (
     BerthDeclined,
     BerthReallocated,
     LotsDrawn,
+    RankingDeclared,
     AssumptionRecorded,
 )
 
@@ -309,6 +312,23 @@ def _check_side(state: CompetitionState, stage: str, side: Side) -> None:
                 raise InvalidInput(f"a group place starts at 1, not {side.place}")
         case StageWinner():
             _stage(state, side.stage)
+        case BestRanked():
+            _best_ranked(state, side)
+
+
+def _best_ranked(state: CompetitionState, side: BestRanked) -> None:
+    _stage(state, side.stage)
+    rankings = state.stages[side.stage].rankings
+    declared = rankings.get(side.ranking)
+    if declared is None:
+        raise UnknownStage(
+            f"no ranking {side.ranking!r} in {side.stage}{suggest(side.ranking, rankings)}"
+        )
+    if not 1 <= side.rank <= declared.take:
+        raise InvalidInput(
+            f"ranking {side.ranking} of {side.stage} takes {declared.take}; "
+            f"rank {side.rank} is not one of them"
+        )
 
 
 def _fixture_scheduled(state: CompetitionState, e: FixtureScheduled) -> None:
@@ -599,9 +619,11 @@ def _slot(state: CompetitionState, e: SlotFilled) -> None:
         raise UnknownFixture(f"no fixture {slot.fixture!r}{suggest(slot.fixture, state.fixtures)}")
     if isinstance(slot, (StageWinner, GroupPlace)):
         _stage(state, slot.stage)
+    if isinstance(slot, BestRanked):
+        _best_ranked(state, slot)
     if isinstance(slot, TeamSide):
         raise InvalidInput(
-            "a slot is winner:, loser:, champion: or group:; declare a team with qualify"
+            "a slot is winner:, loser:, champion:, group: or best:; declare a team with qualify"
         )
     if any(f.slot == slot for f in state.paths[e.path].slots if f.event_id != e.supersedes):
         raise Duplicate(f"{e.path} already takes a berth from that slot")
@@ -710,6 +732,31 @@ def _rules(state: CompetitionState, e: RuleSetDeclared) -> None:
         raise InvalidInput(f"a match lasts between 1 and 150 minutes, not {min(lengths)}")
 
 
+def _ranking(state: CompetitionState, e: RankingDeclared) -> None:
+    _stage(state, e.stage)
+    stage = state.stages[e.stage]
+    if stage.format != "group":
+        raise NotApplicable(
+            f"{e.stage} is a knockout stage: a ranking compares the groups of a group stage"
+        )
+    _name(e.name, "a ranking")
+    if ":" in e.name:
+        raise InvalidInput(f"a ranking name cannot hold ':' ({e.name!r})")
+    if e.place < 1:
+        raise InvalidInput(f"a group place starts at 1, not {e.place}")
+    if e.take < 1:
+        raise InvalidInput(f"a ranking takes at least one team, not {e.take}")
+    if not e.tiebreaks:
+        raise InvalidInput("a ranking needs at least one step (e.g. points)")
+    if any(s.scope == "head_to_head" for s in e.tiebreaks):
+        raise InvalidInput("teams of different groups never met: a ranking has no h2h steps")
+    standing = stage.rankings.get(e.name)
+    if standing is not None:
+        _unless_superseded(
+            e, standing.event_id, f"ranking {e.name} of {e.stage} is already declared"
+        )
+
+
 def _rescheduled(state: CompetitionState, e: FixtureRescheduled | FixtureCancelled) -> None:
     _fixture(state, e.fixture, e.occurred_on)
 
@@ -761,6 +808,7 @@ _CHECKS: dict[type[Any], Callable[[CompetitionState, Any], None]] = {
     TeamWithdrew: _withdrew,
     SeedAssigned: _seed,
     RuleSetDeclared: _rules,
+    RankingDeclared: _ranking,
     FixtureRescheduled: _rescheduled,
     FixtureCancelled: _rescheduled,
     RoundCancelled: _round_cancelled,

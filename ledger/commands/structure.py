@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from events.catalogue import Event
-from events.rules import RuleSet, preset
+from events.rules import RuleSet, TiebreakStep, preset
 from events.structure import (
     AssumptionRecorded,
     CompetitionCreated,
     GroupDefined,
     LotsDrawn,
     QualificationPathDefined,
+    RankingDeclared,
     RuleSetDeclared,
     StageCreated,
     TeamAliasRecorded,
@@ -101,6 +102,17 @@ class DrawLots(Command, frozen=True, kw_only=True, tag="draw_lots"):
     stage: str
     order: tuple[str, ...]  # best first
     group: str | None = None
+    supersedes: str | None = None
+
+
+class DeclareRanking(Command, frozen=True, kw_only=True, tag="declare_ranking"):
+    """Rank the teams at `place` of every group of a stage; the best `take` go through."""
+
+    stage: str
+    name: str
+    place: int
+    take: int
+    tiebreaks: tuple[TiebreakStep, ...]
     supersedes: str | None = None
 
 
@@ -230,5 +242,20 @@ def draw_lots(state: CompetitionState, cmd: DrawLots, meta: Meta) -> list[Event]
             stage=stage.stage,
             group=group,
             order=tuple(find_team(state, t) for t in cmd.order),
+        )
+    ]
+
+
+def declare_ranking(state: CompetitionState, cmd: DeclareRanking, meta: Meta) -> list[Event]:
+    stage = find_stage(state, cmd.stage)
+    return [
+        RankingDeclared(
+            **stamp(meta, cmd),
+            supersedes=supersedes_id(state, cmd.supersedes),
+            stage=stage.stage,
+            name=cmd.name.strip(),
+            place=cmd.place,
+            take=cmd.take,
+            tiebreaks=cmd.tiebreaks,
         )
     ]
