@@ -460,11 +460,15 @@ def cards(
 @click.option(
     "--group", default=None, help="The group the drawing of lots decides, in a stage with groups."
 )
+@click.option(
+    "--ranking", default=None, help="The ranking across groups the drawing of lots decides."
+)
 @fact_options(supersedes=True)
 def lots(
     stage: str,
     order: tuple[str, ...],
     group: str | None,
+    ranking: str | None,
     on: dt.date,
     source: str,
     actor: str,
@@ -481,6 +485,7 @@ def lots(
         stage=stage,
         order=order,
         group=group,
+        ranking=ranking,
         supersedes=supersedes,
         on=on,
         source=source,

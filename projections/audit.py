@@ -26,7 +26,7 @@ from events.structure import (
 )
 from projections.model import CompetitionState, FixtureState, StageState
 from projections.qualifiers import QualifierEntry, qualifiers
-from projections.resolve import Resolver, ordinal
+from projections.resolve import Resolver, ordinal, ranking_key
 
 # Facts that shape the competition; an audit's citations rest on them.
 STRUCTURE = (
@@ -107,6 +107,9 @@ def side_evidence(
             if stage is None or declared is None:
                 return []
             out = [declared.event_id]
+            lots = stage.lots.get(ranking_key(side.ranking))
+            if lots is not None:
+                out.append(lots.event_id)
             for group in resolver.group_names(stage):
                 out += group_evidence(state, resolver, side.stage, group, seen)
             return out

@@ -40,6 +40,11 @@ class RankingTable:
     waiting: list[str]
 
 
+def ranking_key(name: str) -> str:
+    """Where a drawing of lots for a ranking is kept among the stage's lots."""
+    return f"ranking:{name}"
+
+
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -416,8 +421,9 @@ class Resolver:
 
     # -- rankings across groups ----------------------------------------------
 
-    def ranking(self, stage_slug: str, name: str) -> RankingTable | None:
-        """The stage's ranking `name` as the results stand; None if not declared."""
+    def ranking(self, stage_slug: str, name: str, *, use_lots: bool = True) -> RankingTable | None:
+        """The stage's ranking `name` as the results stand; None if not declared.
+        A drawing of lots for it is kept under the key `ranking:NAME`."""
         stage = self.state.stages.get(stage_slug)
         declared = stage.rankings.get(name) if stage is not None else None
         if stage is None or declared is None:
@@ -445,6 +451,7 @@ class Resolver:
             steps=declared.tiebreaks,
             points=stage.rules.points,
             fair_play=cards or None,
+            lots=lots.order if use_lots and (lots := stage.lots.get(ranking_key(name))) else None,
         )
         return RankingTable(
             declared=declared,

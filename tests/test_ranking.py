@@ -180,3 +180,27 @@ def test_a_ranking_can_be_superseded(sqlite_cli: Cli) -> None:
     assert [(r.position, r.team) for _, r in table.rows] == [(1, "C2"), (2, "A3"), (2, "B2")]
     assert sides(sqlite_cli, "qf2") == ("B1", "C2")
     assert sides(sqlite_cli, "qf1") == ("A1", None)
+
+
+def test_a_drawing_of_lots_settles_a_ranking_tie(sqlite_cli: Cli) -> None:
+    setup(sqlite_cli)
+    # A2 and B3 level up to fair play, with no cards recorded (see above).
+    record(sqlite_cli, (*GROUP_A, "B1 2-0 B3", "B1 1-0 B2", "B2 1-1 B3"))
+    before = sqlite_cli.log()
+    # Not while group C is unfinished, and never between teams the ranking separates.
+    sqlite_cli.refused("lots", "gs", "B3", "A2", "--ranking", "thirds", "--on", DAY2)
+    assert sqlite_cli.log() == before
+    record(sqlite_cli, GROUP_C)
+    before = sqlite_cli.log()
+    sqlite_cli.refused("lots", "gs", "C3", "A2", "--ranking", "thirds", "--on", DAY2)
+    sqlite_cli.refused("lots", "gs", "B3", "A2", "--ranking", "fourths", "--on", DAY2)
+    assert sqlite_cli.log() == before
+    sqlite_cli("lots", "gs", "B3", "A2", "--ranking", "thirds", "--on", DAY2)
+    table = ranking(sqlite_cli)
+    assert [(r.position, r.team, r.tiebreak_step) for _, r in table.rows] == [
+        (1, "B3", "lots"),
+        (2, "A2", "lots"),
+        (3, "C3", None),
+    ]
+    assert sides(sqlite_cli, "qf2") == ("B1", "B3")
+    assert sides(sqlite_cli, "qf1") == ("A1", "A2")

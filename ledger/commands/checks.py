@@ -84,7 +84,7 @@ from ledger.errors import (
 from ledger.lookup import find_team, norm, suggest
 from projections.model import CompetitionState, FixtureState, fingerprint
 from projections.qualifiers import qualifiers
-from projections.resolve import Resolver
+from projections.resolve import Resolver, ranking_key
 
 MAX_GOALS = 99
 MAX_NAME = 200
@@ -682,6 +682,9 @@ def _lots(state: CompetitionState, e: LotsDrawn) -> None:
     group = e.group or ""
     if stage.format != "group":
         raise NotApplicable(f"{e.stage} is a knockout stage: lots order teams of a table")
+    if group.startswith("ranking:"):
+        _ranking_lots(state, e, group.removeprefix("ranking:"))
+        return
     if e.group is not None and e.group not in stage.groups:
         raise UnknownStage(f"no group {e.group!r} in {e.stage}{suggest(e.group, stage.groups)}")
     teams = stage.groups.get(group, stage.teams)
@@ -707,6 +710,32 @@ def _lots(state: CompetitionState, e: LotsDrawn) -> None:
         raise NotLevel(
             "lots decide only between teams the rules leave level: "
             + ", ".join(f"{r.team} ({r.tiebreak})" for r in level)
+        )
+
+
+def _ranking_lots(state: CompetitionState, e: LotsDrawn, name: str) -> None:
+    """Lots for a ranking across groups: only between teams it leaves level at lots."""
+    stage = state.stages[e.stage]
+    if name not in stage.rankings:
+        raise UnknownStage(f"no ranking {name!r} in {e.stage}{suggest(name, stage.rankings)}")
+    table = Resolver(state).ranking(e.stage, name, use_lots=False)
+    assert table is not None
+    order = [find_team(state, team, within=[r.team for _, r in table.rows]) for team in e.order]
+    if len(set(order)) != len(order) or len(order) < 2:
+        raise InvalidInput("lots order two or more different teams")
+    standing = stage.lots.get(ranking_key(name))
+    if standing is not None:
+        _unless_superseded(e, standing.event_id, f"lots are already drawn for ranking {name}")
+    level = [r for _, r in table.rows if r.team in order]
+    waiting = {
+        r.team
+        for r in level
+        if r.lots_pending or (r.shared_with and (r.tiebreak_step or "").endswith("fair_play"))
+    }
+    if not table.complete or len({r.position for r in level}) != 1 or waiting != set(order):
+        raise NotLevel(
+            "lots decide only between teams the ranking leaves level once every group "
+            "is complete: " + ", ".join(f"{r.team} ({r.tiebreak or r.points})" for r in level)
         )
 
 
