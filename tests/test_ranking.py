@@ -204,3 +204,17 @@ def test_a_drawing_of_lots_settles_a_ranking_tie(sqlite_cli: Cli) -> None:
     ]
     assert sides(sqlite_cli, "qf2") == ("B1", "B3")
     assert sides(sqlite_cli, "qf1") == ("A1", "A2")
+
+
+def test_a_retracted_ranking_leaves_its_slots_open(sqlite_cli: Cli) -> None:
+    setup(sqlite_cli)
+    record(sqlite_cli, GROUP_A + GROUP_B + GROUP_C)
+    assert sides(sqlite_cli, "qf2") == ("B1", "B3")
+    declared = next(e for e in read(sqlite_cli, "log") if e["type"] == "ranking_declared")
+    sqlite_cli("retract", declared["event_id"], "--reason", "no thirds go through", "--on", DAY3)
+    assert sides(sqlite_cli, "qf2") == ("B1", None)
+    assert "ranking thirds" not in sqlite_cli("standings", "gs").stdout
+    # As of the day before the retraction, the ranking still stood.
+    data = read(sqlite_cli, "bracket", "ko", "--as-of", DAY2)
+    qf2 = next(m for m in data["matches"] if m["fixture"] == "qf2")
+    assert qf2["away_team"] == "B3"
