@@ -68,7 +68,7 @@ def schedule(
     note: str,
 ) -> ScheduleFixture:
     """Schedule a fixture. A side is a team, winner:FIXTURE, loser:FIXTURE,
-    group:STAGE:GROUP:PLACE or champion:STAGE.
+    group:STAGE:GROUP:PLACE, champion:STAGE or best:STAGE:RANKING:RANK.
 
     Example: ledger schedule norcal "Chivas USA U23s" "Corinthians USA" --fixture norcal-final
         --kickoff 2014-03-22 --on 2014-03-01
