@@ -55,7 +55,15 @@ class StageWinner(msgspec.Struct, frozen=True, tag_field="kind", tag="stage_winn
     stage: str
 
 
-Side = TeamSide | WinnerOf | LoserOf | GroupPlace | StageWinner
+class BestRanked(msgspec.Struct, frozen=True, tag_field="kind", tag="best_ranked"):
+    """The team at `rank` of a stage's cross-group ranking (e.g. best thirds)."""
+
+    stage: str
+    ranking: str
+    rank: int
+
+
+Side = TeamSide | WinnerOf | LoserOf | GroupPlace | StageWinner | BestRanked
 
 
 # --- scores ---------------------------------------------------------------------

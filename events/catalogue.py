@@ -39,6 +39,7 @@ from events.structure import (
     GroupDefined,
     LotsDrawn,
     QualificationPathDefined,
+    RankingDeclared,
     RuleSetDeclared,
     SeedAssigned,
     SlotFilled,
@@ -54,6 +55,7 @@ Event = (
     | StageCreated
     | GroupDefined
     | RuleSetDeclared
+    | RankingDeclared
     | TeamEntered
     | TeamWithdrew
     | TeamAliasRecorded

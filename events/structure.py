@@ -8,7 +8,7 @@ from typing import Any, Literal
 import msgspec
 
 from events.base import Fact, Side
-from events.rules import RuleSet
+from events.rules import RuleSet, TiebreakStep
 
 
 class CompetitionCreated(Fact, frozen=True, kw_only=True, tag="competition_created"):
@@ -51,6 +51,20 @@ class GroupDefined(Fact, frozen=True, kw_only=True, tag="group_defined"):
 class RuleSetDeclared(Fact, frozen=True, kw_only=True, tag="rule_set_declared"):
     stage: str
     rules: RuleSet
+
+
+class RankingDeclared(Fact, frozen=True, kw_only=True, tag="ranking_declared"):
+    """A ranking across a group stage's groups, e.g. the best third-placed teams.
+
+    The team at `place` of every group is ranked by `tiebreaks` over its full
+    group record; the first `take` of the ranking go through.
+    """
+
+    stage: str
+    name: str
+    place: int
+    take: int
+    tiebreaks: tuple[TiebreakStep, ...]
 
 
 class TeamEntered(Fact, frozen=True, kw_only=True, tag="team_entered"):

@@ -39,6 +39,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "path": ("ledger.cli_structure", "Define a qualification path and its berths."),
     "stage": ("ledger.cli_structure", "Create a knockout or group stage."),
     "rules": ("ledger.cli_structure", "Declare a stage's rule set."),
+    "ranking": (
+        "ledger.cli_structure",
+        "Declare a ranking across the groups of a stage, e.g. the best thirds.",
+    ),
     "enter": ("ledger.cli_structure", "Enter one or more teams into a stage."),
     "withdraw": ("ledger.cli_structure", "Record that a team withdrew from a stage."),
     "group": ("ledger.cli_structure", "Put entered teams into a group of a group stage."),

@@ -68,7 +68,7 @@ def schedule(
     note: str,
 ) -> ScheduleFixture:
     """Schedule a fixture. A side is a team, winner:FIXTURE, loser:FIXTURE,
-    group:STAGE:GROUP:PLACE or champion:STAGE.
+    group:STAGE:GROUP:PLACE, champion:STAGE or best:STAGE:RANKING:RANK.
 
     Example: ledger schedule norcal "Chivas USA U23s" "Corinthians USA" --fixture norcal-final
         --kickoff 2014-03-22 --on 2014-03-01
@@ -460,11 +460,15 @@ def cards(
 @click.option(
     "--group", default=None, help="The group the drawing of lots decides, in a stage with groups."
 )
+@click.option(
+    "--ranking", default=None, help="The ranking across groups the drawing of lots decides."
+)
 @fact_options(supersedes=True)
 def lots(
     stage: str,
     order: tuple[str, ...],
     group: str | None,
+    ranking: str | None,
     on: dt.date,
     source: str,
     actor: str,
@@ -481,6 +485,7 @@ def lots(
         stage=stage,
         order=order,
         group=group,
+        ranking=ranking,
         supersedes=supersedes,
         on=on,
         source=source,

@@ -72,8 +72,9 @@ def slot(
     note: str,
     supersedes: str | None,
 ) -> FillSlot:
-    """Say that a path's berth goes to a slot: winner:FIXTURE, champion:STAGE or
-    group:STAGE:GROUP:PLACE. Re-point it with --supersedes, or `ledger retract` it.
+    """Say that a path's berth goes to a slot: winner:FIXTURE, champion:STAGE,
+    group:STAGE:GROUP:PLACE or best:STAGE:RANKING:RANK. Re-point it with
+    --supersedes, or `ledger retract` it.
 
     Example: ledger slot us-club-soccer champion:norcal --method "NorCal Premier League champion"
     """

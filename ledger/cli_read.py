@@ -194,6 +194,71 @@ def standings(
         if not group_rows or group_rows[0].complete:
             continue
         console.print("Q: sure of a place that matters (see `ledger scenarios`); x: out of reach")
+    _print_rankings(console, state, found, as_of, known_at)
+
+
+def _print_rankings(
+    console: Console,
+    state: CompetitionState,
+    stage: StageState,
+    as_of: dt.date | None,
+    known_at: dt.datetime | None,
+) -> None:
+    """Each cross-group ranking of the stage, after its group tables."""
+    from projections.resolve import Resolver, ordinal
+
+    resolver = Resolver(state)
+    for name in stage.rankings:
+        ranking = resolver.ranking(stage.stage, name)
+        if ranking is None:
+            continue
+        declared = ranking.declared
+        done = "final" if ranking.complete else "provisional"
+        title = (
+            f"{stage.name} ranking {name}: {ordinal(declared.place)}-placed teams, "
+            f"best {declared.take} go through ({done})"
+        )
+        table = Table(title=_title(state, title, as_of, known_at))
+        for col in (
+            "#",
+            "team",
+            "group",
+            "P",
+            "W",
+            "D",
+            "L",
+            "GF",
+            "GA",
+            "GD",
+            "Pts",
+            "",
+            "tiebreak",
+        ):
+            table.add_column(col, justify="right" if len(col) <= 3 and col != "#" else "left")
+        for group, r in ranking.rows:
+            pos = f"={r.position}" if r.shared_with else str(r.position)
+            through = r.position + len(r.shared_with) <= declared.take
+            table.add_row(
+                pos,
+                r.team,
+                group,
+                str(r.played),
+                str(r.won),
+                str(r.drawn),
+                str(r.lost),
+                str(r.goals_for),
+                str(r.goals_against),
+                f"{r.goal_difference:+d}" if r.goal_difference else "0",
+                str(r.points),
+                "Q" if ranking.complete and through else "",
+                r.tiebreak,
+            )
+        console.print(table)
+        if ranking.waiting:
+            console.print(
+                f"not yet known: the {ordinal(declared.place)} place of "
+                + ", ".join(ranking.waiting)
+            )
 
 
 def _mark(row: TableRow) -> str:

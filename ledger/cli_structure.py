@@ -13,6 +13,7 @@ from ledger.cli_write import fact_command, fact_options
 from ledger.commands import (
     CreateCompetition,
     CreateStage,
+    DeclareRanking,
     DeclareRules,
     DefineGroup,
     DefinePath,
@@ -255,6 +256,51 @@ def declare_rules(
         round_minutes=per_round,
     )
     return DeclareRules(stage=stage, rules=rules, on=on, source=source, actor=actor, note=note)
+
+
+@fact_command(cli, "ranking")
+@click.argument("stage")
+@click.argument("name")
+@click.option("--place", type=int, required=True, help="The group place ranked, e.g. 3.")
+@click.option("--take", type=int, required=True, help="How many of the ranking go through.")
+@click.option(
+    "--tiebreaks",
+    default="points,goal_difference,goals_for,wins,fair_play,lots",
+    show_default=True,
+    help="Overall steps in order (no h2h: the teams never met).",
+)
+@fact_options(supersedes=True)
+def declare_ranking(
+    stage: str,
+    name: str,
+    place: int,
+    take: int,
+    tiebreaks: str,
+    on: dt.date,
+    source: str,
+    actor: str,
+    note: str,
+    supersedes: str | None,
+) -> DeclareRanking:
+    """Declare a ranking across the groups of a stage, e.g. the best thirds. The
+    team at --place of every group is ranked on its full group record; the first
+    --take go through, and later stages take them as slots best:STAGE:NAME:RANK.
+
+    Example: ledger ranking usssa-groups best-seconds --place 2 --take 1
+        --tiebreaks "points,goal_difference,goals_for,lots" --on 2014-03-16
+    """
+    return DeclareRanking(
+        stage=stage,
+        name=name,
+        place=place,
+        take=take,
+        tiebreaks=parse_tiebreaks(tiebreaks),
+        supersedes=supersedes,
+        on=on,
+        source=source,
+        actor=actor,
+        note=note,
+    )
 
 
 @fact_command(cli, "enter")

@@ -14,7 +14,17 @@ from typing import Any, TypeVar
 
 import click
 
-from events.base import Goals, GroupPlace, LoserOf, Score, Side, StageWinner, TeamSide, WinnerOf
+from events.base import (
+    BestRanked,
+    Goals,
+    GroupPlace,
+    LoserOf,
+    Score,
+    Side,
+    StageWinner,
+    TeamSide,
+    WinnerOf,
+)
 from ledger import scoreline
 from ledger.commands.matches import TeamScorers
 from ledger.errors import InvalidInput
@@ -75,7 +85,8 @@ def with_extra(score: Score, aet: str | None, pens: str | None) -> Score:
 
 def parse_side(text: str) -> Side:
     """A fixture side as typed: a team, or `winner:FIXTURE`, `loser:FIXTURE`,
-    `group:STAGE:GROUP:PLACE`, `champion:STAGE`. Names are resolved on execution."""
+    `group:STAGE:GROUP:PLACE`, `champion:STAGE`, `best:STAGE:RANKING:RANK`. Names
+    are resolved on execution."""
     kind, _, rest = text.partition(":")
     if kind == "winner" and rest:
         return WinnerOf(rest)
@@ -88,13 +99,18 @@ def parse_side(text: str) -> Side:
         if len(parts) != 3 or not parts[2].isdigit():
             raise InvalidInput(f"a group slot is group:STAGE:GROUP:PLACE, not {text!r}")
         return GroupPlace(parts[0], parts[1], int(parts[2]))
+    if kind == "best" and rest:
+        parts = rest.split(":")
+        if len(parts) != 3 or not parts[2].isdigit():
+            raise InvalidInput(f"a ranking slot is best:STAGE:RANKING:RANK, not {text!r}")
+        return BestRanked(parts[0], parts[1], int(parts[2]))
     return TeamSide(text)
 
 
 def parse_slot(text: str) -> Side:
     side = parse_side(text)
     if isinstance(side, TeamSide):
-        raise InvalidInput(f"{text!r} is not a slot (winner:, loser:, champion:, group:)")
+        raise InvalidInput(f"{text!r} is not a slot (winner:, loser:, champion:, group:, best:)")
     return side
 
 

@@ -21,13 +21,14 @@ import sqlite_utils
 
 from events.catalogue import Event, Recorded
 from ledger.commands import Command, CreateCompetition, Meta, UseCompetition, decide
-from ledger.errors import ConcurrentAppend, LedgerError, UnknownCompetition
+from ledger.errors import ConcurrentAppend, LedgerError, UnknownCompetition, UnknownStage
 from ledger.lookup import find_path, find_stage, find_team, suggest
 from ledger.store import EventStore
 from projections import readmodel
 from projections.audit import Audit, audit
 from projections.model import CompetitionState, apply, fold, in_order, select
 from projections.qualifiers import PathSummary, QualifierEntry, qualifiers
+from projections.resolve import RankingTable, Resolver
 from projections.scenarios import TeamOutlook, scenarios
 from projections.views import (
     BracketMatch,
@@ -243,6 +244,24 @@ class Ledger:
     ) -> list[TableRow]:
         state = self.view(competition, as_of=as_of, known_at=known_at)
         return table_rows(state, find_stage(state, stage).stage)
+
+    def ranking(
+        self,
+        stage: str,
+        name: str,
+        *,
+        competition: str | None = None,
+        as_of: dt.date | None = None,
+        known_at: dt.datetime | None = None,
+    ) -> RankingTable:
+        """A stage's cross-group ranking as the results stand (see `RankingTable`)."""
+        state = self.view(competition, as_of=as_of, known_at=known_at)
+        slug = find_stage(state, stage).stage
+        table = Resolver(state).ranking(slug, name)
+        if table is None:
+            rankings = state.stages[slug].rankings
+            raise UnknownStage(f"no ranking {name!r} in {slug}{suggest(name, rankings)}")
+        return table
 
     def scenarios(
         self,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import msgspec
 
-from events.base import GroupPlace, LoserOf, Side, StageWinner, WinnerOf
+from events.base import BestRanked, GroupPlace, LoserOf, Side, StageWinner, WinnerOf
 from events.catalogue import Recorded
 from events.structure import (
     AssumptionRecorded,
@@ -26,7 +26,7 @@ from events.structure import (
 )
 from projections.model import CompetitionState, FixtureState, StageState
 from projections.qualifiers import QualifierEntry, qualifiers
-from projections.resolve import Resolver, ordinal
+from projections.resolve import Resolver, ordinal, ranking_key
 
 # Facts that shape the competition; an audit's citations rest on them.
 STRUCTURE = (
@@ -101,6 +101,18 @@ def side_evidence(
             return evidence(state, resolver, final.fixture, seen) if final else []
         case GroupPlace():
             return group_evidence(state, resolver, side.stage, side.group, seen)
+        case BestRanked():
+            stage = state.stages.get(side.stage)
+            declared = stage.rankings.get(side.ranking) if stage is not None else None
+            if stage is None or declared is None:
+                return []
+            out = [declared.event_id]
+            lots = stage.lots.get(ranking_key(side.ranking))
+            if lots is not None:
+                out.append(lots.event_id)
+            for group in resolver.group_names(stage):
+                out += group_evidence(state, resolver, side.stage, group, seen)
+            return out
     return []
 
 

@@ -50,6 +50,7 @@ from events.structure import (
     GroupDefined,
     LotsDrawn,
     QualificationPathDefined,
+    RankingDeclared,
     RuleSetDeclared,
     SeedAssigned,
     SlotFilled,
@@ -129,6 +130,8 @@ class StageState:
     by_pair: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     slotted: list[str] = field(default_factory=list)
     draw: str | None = None  # the standing draw that laid out its fixtures
+    # Cross-group rankings (e.g. the best third-placed teams), by name.
+    rankings: dict[str, RankingDeclared] = field(default_factory=dict)
 
 
 @dataclass
@@ -398,6 +401,8 @@ def _apply(state: CompetitionState, event: Event) -> None:
             state.assumptions.append(event)
         case LotsDrawn():
             state.stages[event.stage].lots[event.group or ""] = event
+        case RankingDeclared():
+            state.stages[event.stage].rankings[event.name] = event
         case DrawMade():
             state.stages[event.stage].draw = event.event_id
             for drawn in event.fixtures:
@@ -550,6 +555,10 @@ def _retire(state: CompetitionState, old: Event) -> None:
             stage = state.stages.get(old.stage)
             if stage is not None and _same(stage.lots.get(old.group or ""), old):
                 del stage.lots[old.group or ""]
+        case RankingDeclared():
+            stage = state.stages.get(old.stage)
+            if stage is not None and _same(stage.rankings.get(old.name), old):
+                del stage.rankings[old.name]
         case DrawMade():
             stage = state.stages.get(old.stage)
             gone = set(old.fixtures)

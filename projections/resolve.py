@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from events.base import GroupPlace, LoserOf, Side, StageWinner, TeamSide, WinnerOf
-from events.structure import TeamWithdrew
+from events.base import BestRanked, GroupPlace, LoserOf, Side, StageWinner, TeamSide, WinnerOf
+from events.structure import RankingDeclared, TeamWithdrew
 from projections.model import CompetitionState, FixtureState, StageState
-from projections.standings import FairPlay, MatchLine, StandingRow, rank
+from projections.standings import FairPlay, MatchLine, StandingRow, rank, rank_across
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,24 @@ class Outcome:
     loser: str | None
     decided_by: str | None  # event id that settled the winner
     how: str  # human sentence
+
+
+@dataclass(frozen=True)
+class RankingTable:
+    """A cross-group ranking as the results stand: the team at the declared place
+    of each group, best first. `complete` when every group is complete and its
+    place is separated; only then do the ranking's slots resolve."""
+
+    declared: RankingDeclared
+    rows: list[tuple[str, StandingRow]]  # (group, row)
+    complete: bool
+    # Groups whose team at the place is not known (unfinished, or level there).
+    waiting: list[str]
+
+
+def ranking_key(name: str) -> str:
+    """Where a drawing of lots for a ranking is kept among the stage's lots."""
+    return f"ranking:{name}"
 
 
 def ordinal(n: int) -> str:
@@ -60,6 +78,9 @@ class Resolver:
             case StageWinner():
                 stage = self.state.stages.get(side.stage)
                 return f"winner of {stage.name if stage else side.stage}"
+            case BestRanked():
+                stage = self.state.stages.get(side.stage)
+                return f"{stage.name if stage else side.stage} {side.ranking}, {ordinal(side.rank)}"
 
     def _fixture_label(self, fixture: str) -> str:
         fx = self.state.fixtures.get(fixture)
@@ -90,6 +111,8 @@ class Resolver:
                 return self.group_place(side.stage, side.group, side.place)
             case StageWinner():
                 return self.stage_winner(side.stage)
+            case BestRanked():
+                return self.best_ranked(side.stage, side.ranking, side.rank)
 
     def outcome(self, fixture: str) -> Outcome:
         if fixture in self._outcomes:
@@ -396,6 +419,56 @@ class Resolver:
             return None
         return rows[0].team
 
+    # -- rankings across groups ----------------------------------------------
+
+    def ranking(self, stage_slug: str, name: str, *, use_lots: bool = True) -> RankingTable | None:
+        """The stage's ranking `name` as the results stand; None if not declared.
+        A drawing of lots for it is kept under the key `ranking:NAME`."""
+        stage = self.state.stages.get(stage_slug)
+        declared = stage.rankings.get(name) if stage is not None else None
+        if stage is None or declared is None:
+            return None
+        entries: list[tuple[str, list[str], list[MatchLine]]] = []
+        group_of: dict[str, str] = {}
+        cards: dict[str, FairPlay] = {}
+        waiting: list[str] = []
+        for group in self.group_names(stage):
+            teams = self.group_teams(stage, group)
+            if len(teams) < declared.place:
+                continue  # a group too small to have that place
+            lines, group_cards = self.group_lines(stage_slug, group)
+            cards.update(group_cards)
+            at = [r for r in self.table(stage_slug, group) if r.position == declared.place]
+            if len(at) != 1 or at[0].shared_with:
+                waiting.append(group)
+                continue
+            if not self.group_complete(stage_slug, group):
+                waiting.append(group)
+            entries.append((at[0].team, teams, lines))
+            group_of[at[0].team] = group
+        rows = rank_across(
+            entries=entries,
+            steps=declared.tiebreaks,
+            points=stage.rules.points,
+            fair_play=cards or None,
+            lots=lots.order if use_lots and (lots := stage.lots.get(ranking_key(name))) else None,
+        )
+        return RankingTable(
+            declared=declared,
+            rows=[(group_of[r.team], r) for r in rows],
+            complete=not waiting,
+            waiting=waiting,
+        )
+
+    def best_ranked(self, stage_slug: str, name: str, place: int) -> str | None:
+        table = self.ranking(stage_slug, name)
+        if table is None or not table.complete or place > table.declared.take:
+            return None
+        at = [r for _, r in table.rows if r.position == place]
+        if len(at) != 1 or at[0].shared_with:
+            return None
+        return at[0].team
+
     # -- stages --------------------------------------------------------------
 
     def final_fixture(self, stage_slug: str) -> FixtureState | None:
@@ -456,6 +529,18 @@ class Resolver:
                 if final is not None:
                     return self._candidates(WinnerOf(final.fixture))
                 return self.alive(side.stage)
+            case BestRanked():
+                stage = self.state.stages.get(side.stage)
+                table = self.ranking(side.stage, side.ranking)
+                if stage is None or table is None:
+                    return []
+                if table.complete:
+                    return [
+                        r.team
+                        for _, r in table.rows
+                        if r.position <= side.rank <= r.position + len(r.shared_with)
+                    ]
+                return [t for g in self.group_names(stage) for t in self.group_teams(stage, g)]
             case TeamSide():
                 return [self.state.canonical(side.team)]
 

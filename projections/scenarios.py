@@ -32,7 +32,7 @@ import msgspec
 from events.base import GroupPlace, Side
 from events.rules import RuleSet, TiebreakStep
 from projections.model import CompetitionState
-from projections.resolve import Resolver, ordinal
+from projections.resolve import RankingTable, Resolver, ordinal
 from projections.standings import FairPlay, MatchLine, StandingRow, rank
 
 # Up to this many matches left, a table is enumerated (3^6 = 729 outcomes: a
@@ -534,6 +534,32 @@ def path_places(state: CompetitionState, stage: str, group: str) -> set[int]:
     }
 
 
+def ranking_notes(rankings: Sequence[RankingTable], team: str) -> list[str]:
+    """Where a team stands in the stage's cross-group rankings: known once every
+    group is complete; until then, only that it waits on the other groups.
+    (Which ranking places a team can still reach is not worked out.)"""
+    notes: list[str] = []
+    for ranking in rankings:
+        declared = ranking.declared
+        at = next((r for _, r in ranking.rows if r.team == team), None)
+        if at is None:
+            continue
+        label = f"ranking {declared.name} ({ordinal(declared.place)}-placed teams)"
+        if not ranking.complete:
+            notes.append(f"{label}: waits on {', '.join(ranking.waiting)}")
+            continue
+        last = at.position + len(at.shared_with)
+        shared = "=" if at.shared_with else ""
+        if last <= declared.take:
+            verdict = "goes through"
+        elif at.position > declared.take:
+            verdict = "does not go through"
+        else:
+            verdict = "level on the edge of the places that go through"
+        notes.append(f"{shared}{ordinal(at.position)} in {label}: {verdict}")
+    return notes
+
+
 # --- words -------------------------------------------------------------------------
 
 
@@ -586,6 +612,7 @@ def scenarios(state: CompetitionState, stage_slug: str) -> list[TeamOutlook]:
     if stage.format != "group":
         return []
     out: list[TeamOutlook] = []
+    rankings = [t for n in stage.rankings if (t := resolver.ranking(stage_slug, n)) is not None]
     for group in resolver.group_names(stage):
         table = table_input(resolver, stage_slug, group)
         reach, method = reach_of(table)
@@ -612,6 +639,7 @@ def scenarios(state: CompetitionState, stage_slug: str) -> list[TeamOutlook]:
                 outlooks.append(PlaceOutlook(place=place, status=status, note=note))
                 notes.append(note)
             notes.extend(_tie_notes(r))
+            notes.extend(ranking_notes(rankings, row.team))
             path_status: Literal["clinched", "alive", "out"] | None = None
             if stage.path is not None:
                 if r.best > zone:

@@ -356,3 +356,56 @@ def rank(
             )
         position += len(placed.teams)
     return rows
+
+
+def rank_across(
+    *,
+    entries: Sequence[tuple[str, Sequence[str], Sequence[MatchLine]]],
+    steps: Sequence[TiebreakStep],
+    points: PointsRule,
+    fair_play: Mapping[str, FairPlay] | None = None,
+    lots: Sequence[str] | None = None,
+) -> list[StandingRow]:
+    """Rank teams of different groups by their full group records.
+
+    Each entry is (team, its group's teams, its group's matches). The teams
+    never met, so only overall steps apply; a head-to-head step is skipped.
+    Teams the steps cannot separate share a position, as in `rank`.
+    """
+    overall: dict[str, _Tally] = {}
+    for team, group, matches in entries:
+        members = set(group)
+        lines = [m for m in matches if {m.home, m.away} <= members and m.home != m.away]
+        overall[team] = _tally(tuple(sorted(members)), lines, points)[team]
+    roster = tuple(sorted(overall))
+    kept = tuple(s for s in steps if not _is_h2h(s))
+    ranker = _Ranker(kept, (), points, overall, fair_play, tuple(lots or ()))
+    rows: list[StandingRow] = []
+    position = 1
+    for placed in ranker.resolve(roster, 0, None):
+        for team in placed.teams:
+            t = overall[team]
+            level = tuple(x for x in roster if overall[x].points == t.points)
+            text, step, pending = _describe(team, placed, position, level, ())
+            cards = fair_play.get(team, FairPlay()) if fair_play is not None else FairPlay()
+            rows.append(
+                StandingRow(
+                    position=position,
+                    team=team,
+                    played=t.played,
+                    won=t.won,
+                    drawn=t.drawn,
+                    lost=t.lost,
+                    goals_for=t.goals_for,
+                    goals_against=t.goals_against,
+                    goal_difference=t.goals_for - t.goals_against,
+                    points=t.points,
+                    fair_play=cards.points(),
+                    tiebreak=text,
+                    tiebreak_step=step,
+                    shared_with=tuple(x for x in placed.teams if x != team),
+                    lots_pending=pending,
+                )
+            )
+        position += len(placed.teams)
+    return rows

@@ -54,6 +54,7 @@ from events.structure import (
     GroupDefined,
     LotsDrawn,
     QualificationPathDefined,
+    RankingDeclared,
     RuleSetDeclared,
     SlotFilled,
     StageCreated,
@@ -74,6 +75,7 @@ from ledger.commands import (
     CreateStage,
     DecideAdvancement,
     DeclareQualifier,
+    DeclareRanking,
     DeclareRules,
     DeclineBerth,
     DefineGroup,
@@ -344,6 +346,18 @@ CASES: dict[str, Case] = {
         (RuleSetDeclared,),
         lambda c: {"stage": "groups", "rules": SHORT_RULES},
     ),
+    "declare ranking": Case(
+        lambda c: DeclareRanking(
+            stage="group stage",
+            name="best seconds",
+            place=2,
+            take=1,
+            tiebreaks=(TiebreakStep(criterion="points"),),
+            on=D0,
+        ),
+        (RankingDeclared,),
+        lambda c: {"stage": "groups", "name": "best seconds", "place": 2, "take": 1},
+    ),
     "enter teams": Case(
         lambda c: EnterTeams(stage="Knockout", teams=("  Epsilon FC ",), on=D0),
         (TeamEntered,),
@@ -565,7 +579,7 @@ def test_every_command_class_has_a_handler(cls: type[Command]) -> None:
 def test_the_cases_cover_every_command_class() -> None:
     covered = {type(case.command(case.start())) for case in CASES.values()}
     assert covered == set(_command_classes()) == set(HANDLERS)
-    assert len(HANDLERS) == 31
+    assert len(HANDLERS) == 32
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from events.base import (
+    BestRanked,
     Goal,
     Goals,
     GroupPlace,
@@ -53,6 +54,7 @@ from events.structure import (
     GroupDefined,
     LotsDrawn,
     QualificationPathDefined,
+    RankingDeclared,
     RuleSetDeclared,
     SeedAssigned,
     SlotFilled,
@@ -82,7 +84,7 @@ from ledger.errors import (
 from ledger.lookup import find_team, norm, suggest
 from projections.model import CompetitionState, FixtureState, fingerprint
 from projections.qualifiers import qualifiers
-from projections.resolve import Resolver
+from projections.resolve import Resolver, ranking_key
 
 MAX_GOALS = 99
 MAX_NAME = 200
@@ -103,6 +105,7 @@ RETRACTABLE = (
     BerthDeclined,
     BerthReallocated,
     LotsDrawn,
+    RankingDeclared,
     AssumptionRecorded,
 )
 
@@ -309,6 +312,23 @@ def _check_side(state: CompetitionState, stage: str, side: Side) -> None:
                 raise InvalidInput(f"a group place starts at 1, not {side.place}")
         case StageWinner():
             _stage(state, side.stage)
+        case BestRanked():
+            _best_ranked(state, side)
+
+
+def _best_ranked(state: CompetitionState, side: BestRanked) -> None:
+    _stage(state, side.stage)
+    rankings = state.stages[side.stage].rankings
+    declared = rankings.get(side.ranking)
+    if declared is None:
+        raise UnknownStage(
+            f"no ranking {side.ranking!r} in {side.stage}{suggest(side.ranking, rankings)}"
+        )
+    if not 1 <= side.rank <= declared.take:
+        raise InvalidInput(
+            f"ranking {side.ranking} of {side.stage} takes {declared.take}; "
+            f"rank {side.rank} is not one of them"
+        )
 
 
 def _fixture_scheduled(state: CompetitionState, e: FixtureScheduled) -> None:
@@ -599,9 +619,11 @@ def _slot(state: CompetitionState, e: SlotFilled) -> None:
         raise UnknownFixture(f"no fixture {slot.fixture!r}{suggest(slot.fixture, state.fixtures)}")
     if isinstance(slot, (StageWinner, GroupPlace)):
         _stage(state, slot.stage)
+    if isinstance(slot, BestRanked):
+        _best_ranked(state, slot)
     if isinstance(slot, TeamSide):
         raise InvalidInput(
-            "a slot is winner:, loser:, champion: or group:; declare a team with qualify"
+            "a slot is winner:, loser:, champion:, group: or best:; declare a team with qualify"
         )
     if any(f.slot == slot for f in state.paths[e.path].slots if f.event_id != e.supersedes):
         raise Duplicate(f"{e.path} already takes a berth from that slot")
@@ -660,6 +682,9 @@ def _lots(state: CompetitionState, e: LotsDrawn) -> None:
     group = e.group or ""
     if stage.format != "group":
         raise NotApplicable(f"{e.stage} is a knockout stage: lots order teams of a table")
+    if group.startswith("ranking:"):
+        _ranking_lots(state, e, group.removeprefix("ranking:"))
+        return
     if e.group is not None and e.group not in stage.groups:
         raise UnknownStage(f"no group {e.group!r} in {e.stage}{suggest(e.group, stage.groups)}")
     teams = stage.groups.get(group, stage.teams)
@@ -688,6 +713,32 @@ def _lots(state: CompetitionState, e: LotsDrawn) -> None:
         )
 
 
+def _ranking_lots(state: CompetitionState, e: LotsDrawn, name: str) -> None:
+    """Lots for a ranking across groups: only between teams it leaves level at lots."""
+    stage = state.stages[e.stage]
+    if name not in stage.rankings:
+        raise UnknownStage(f"no ranking {name!r} in {e.stage}{suggest(name, stage.rankings)}")
+    table = Resolver(state).ranking(e.stage, name, use_lots=False)
+    assert table is not None
+    order = [find_team(state, team, within=[r.team for _, r in table.rows]) for team in e.order]
+    if len(set(order)) != len(order) or len(order) < 2:
+        raise InvalidInput("lots order two or more different teams")
+    standing = stage.lots.get(ranking_key(name))
+    if standing is not None:
+        _unless_superseded(e, standing.event_id, f"lots are already drawn for ranking {name}")
+    level = [r for _, r in table.rows if r.team in order]
+    waiting = {
+        r.team
+        for r in level
+        if r.lots_pending or (r.shared_with and (r.tiebreak_step or "").endswith("fair_play"))
+    }
+    if not table.complete or len({r.position for r in level}) != 1 or waiting != set(order):
+        raise NotLevel(
+            "lots decide only between teams the ranking leaves level once every group "
+            "is complete: " + ", ".join(f"{r.team} ({r.tiebreak or r.points})" for r in level)
+        )
+
+
 def _withdrew(state: CompetitionState, e: TeamWithdrew) -> None:
     team = _entered(state, e.stage, e.team)
     if not e.reason.strip():
@@ -708,6 +759,31 @@ def _rules(state: CompetitionState, e: RuleSetDeclared) -> None:
     lengths = [e.rules.match_minutes, *e.rules.round_minutes.values()]
     if any(not 1 <= minutes <= 150 for minutes in lengths):
         raise InvalidInput(f"a match lasts between 1 and 150 minutes, not {min(lengths)}")
+
+
+def _ranking(state: CompetitionState, e: RankingDeclared) -> None:
+    _stage(state, e.stage)
+    stage = state.stages[e.stage]
+    if stage.format != "group":
+        raise NotApplicable(
+            f"{e.stage} is a knockout stage: a ranking compares the groups of a group stage"
+        )
+    _name(e.name, "a ranking")
+    if ":" in e.name:
+        raise InvalidInput(f"a ranking name cannot hold ':' ({e.name!r})")
+    if e.place < 1:
+        raise InvalidInput(f"a group place starts at 1, not {e.place}")
+    if e.take < 1:
+        raise InvalidInput(f"a ranking takes at least one team, not {e.take}")
+    if not e.tiebreaks:
+        raise InvalidInput("a ranking needs at least one step (e.g. points)")
+    if any(s.scope == "head_to_head" for s in e.tiebreaks):
+        raise InvalidInput("teams of different groups never met: a ranking has no h2h steps")
+    standing = stage.rankings.get(e.name)
+    if standing is not None:
+        _unless_superseded(
+            e, standing.event_id, f"ranking {e.name} of {e.stage} is already declared"
+        )
 
 
 def _rescheduled(state: CompetitionState, e: FixtureRescheduled | FixtureCancelled) -> None:
@@ -761,6 +837,7 @@ _CHECKS: dict[type[Any], Callable[[CompetitionState, Any], None]] = {
     TeamWithdrew: _withdrew,
     SeedAssigned: _seed,
     RuleSetDeclared: _rules,
+    RankingDeclared: _ranking,
     FixtureRescheduled: _rescheduled,
     FixtureCancelled: _rescheduled,
     RoundCancelled: _round_cancelled,

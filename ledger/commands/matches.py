@@ -8,6 +8,7 @@ from typing import Literal
 import msgspec
 
 from events.base import (
+    BestRanked,
     Goal,
     Goals,
     GroupPlace,
@@ -172,6 +173,8 @@ def resolve_side(state: CompetitionState, stage: str, side: Side) -> Side:
             return StageWinner(find_stage(state, side.stage).stage)
         case GroupPlace():
             return GroupPlace(find_stage(state, side.stage).stage, side.group, side.place)
+        case BestRanked():
+            return BestRanked(find_stage(state, side.stage).stage, side.ranking, side.rank)
 
 
 def new_fixture_id(state: CompetitionState, stage: str) -> str:

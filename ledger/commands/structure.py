@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from events.catalogue import Event
-from events.rules import RuleSet, preset
+from events.rules import RuleSet, TiebreakStep, preset
 from events.structure import (
     AssumptionRecorded,
     CompetitionCreated,
     GroupDefined,
     LotsDrawn,
     QualificationPathDefined,
+    RankingDeclared,
     RuleSetDeclared,
     StageCreated,
     TeamAliasRecorded,
@@ -22,6 +23,7 @@ from ledger.commands.base import Command, Meta, stamp, supersedes_id
 from ledger.errors import InvalidInput
 from ledger.lookup import find_path, find_stage, find_team
 from projections.model import CompetitionState
+from projections.resolve import ranking_key
 
 
 class CreateCompetition(Command, frozen=True, kw_only=True, tag="create_competition"):
@@ -101,6 +103,18 @@ class DrawLots(Command, frozen=True, kw_only=True, tag="draw_lots"):
     stage: str
     order: tuple[str, ...]  # best first
     group: str | None = None
+    ranking: str | None = None  # a ranking across groups, instead of a group
+    supersedes: str | None = None
+
+
+class DeclareRanking(Command, frozen=True, kw_only=True, tag="declare_ranking"):
+    """Rank the teams at `place` of every group of a stage; the best `take` go through."""
+
+    stage: str
+    name: str
+    place: int
+    take: int
+    tiebreaks: tuple[TiebreakStep, ...]
     supersedes: str | None = None
 
 
@@ -220,7 +234,11 @@ def record_assumption(state: CompetitionState, cmd: RecordAssumption, meta: Meta
 def draw_lots(state: CompetitionState, cmd: DrawLots, meta: Meta) -> list[Event]:
     stage = find_stage(state, cmd.stage)
     group = cmd.group
-    if group is not None and group not in stage.groups:
+    if cmd.ranking is not None:
+        if group is not None:
+            raise InvalidInput("lots decide within a group or a ranking, not both")
+        group = ranking_key(cmd.ranking)
+    elif group is not None and group not in stage.groups:
         # Groups are named as the stage writes them; match case-insensitively.
         group = next((g for g in stage.groups if g.casefold() == group.casefold()), group)
     return [
@@ -230,5 +248,20 @@ def draw_lots(state: CompetitionState, cmd: DrawLots, meta: Meta) -> list[Event]
             stage=stage.stage,
             group=group,
             order=tuple(find_team(state, t) for t in cmd.order),
+        )
+    ]
+
+
+def declare_ranking(state: CompetitionState, cmd: DeclareRanking, meta: Meta) -> list[Event]:
+    stage = find_stage(state, cmd.stage)
+    return [
+        RankingDeclared(
+            **stamp(meta, cmd),
+            supersedes=supersedes_id(state, cmd.supersedes),
+            stage=stage.stage,
+            name=cmd.name.strip(),
+            place=cmd.place,
+            take=cmd.take,
+            tiebreaks=cmd.tiebreaks,
         )
     ]
