@@ -55,7 +55,7 @@ def read(cli: Cli, *args: str) -> Any:
     return json.loads(cli(*args, "--json").stdout)
 
 
-def setup(cli: Cli) -> None:
+def build(cli: Cli) -> None:
     for line in SETUP.splitlines():
         if line.strip():
             run(cli, line)
@@ -78,7 +78,7 @@ def ranking(cli: Cli) -> Any:
 
 
 def test_the_ranking_orders_the_thirds_and_fills_the_knockout(sqlite_cli: Cli) -> None:
-    setup(sqlite_cli)
+    build(sqlite_cli)
     record(sqlite_cli, GROUP_A + GROUP_B + GROUP_C)
     table = ranking(sqlite_cli)
     assert table.complete and table.waiting == []
@@ -111,7 +111,7 @@ def test_the_ranking_orders_the_thirds_and_fills_the_knockout(sqlite_cli: Cli) -
 
 
 def test_the_slots_wait_until_every_group_is_complete(sqlite_cli: Cli) -> None:
-    setup(sqlite_cli)
+    build(sqlite_cli)
     record(sqlite_cli, GROUP_A + GROUP_B + GROUP_C[:2])
     assert sides(sqlite_cli, "qf1") == ("A1", None)
     assert sides(sqlite_cli, "qf2") == ("B1", None)
@@ -125,7 +125,7 @@ def test_the_slots_wait_until_every_group_is_complete(sqlite_cli: Cli) -> None:
 
 
 def test_thirds_the_ranking_cannot_separate_leave_the_slots_open(sqlite_cli: Cli) -> None:
-    setup(sqlite_cli)
+    build(sqlite_cli)
     # Group B as above but B1 2-0 B3:
     #   B3: L 0-2, D 1-1 -> 1 pt, 1-3 (-2), no wins: level with A2 on points, goal
     #   difference, goals scored and wins; no cards are recorded, so fair play
@@ -147,7 +147,7 @@ def test_thirds_the_ranking_cannot_separate_leave_the_slots_open(sqlite_cli: Cli
 
 
 def test_a_ranking_is_refused_for_an_unknown_or_knockout_stage(sqlite_cli: Cli) -> None:
-    setup(sqlite_cli)
+    build(sqlite_cli)
     before = sqlite_cli.log()
     for line in (
         f"ranking nowhere thirds --place 3 --take 2 --on {ON}",
@@ -165,7 +165,7 @@ def test_a_ranking_is_refused_for_an_unknown_or_knockout_stage(sqlite_cli: Cli) 
 
 
 def test_a_ranking_can_be_superseded(sqlite_cli: Cli) -> None:
-    setup(sqlite_cli)
+    build(sqlite_cli)
     record(sqlite_cli, GROUP_A + GROUP_B + GROUP_C)
     log = read(sqlite_cli, "log")
     declared = next(e for e in log if e["type"] == "ranking_declared")
@@ -183,7 +183,7 @@ def test_a_ranking_can_be_superseded(sqlite_cli: Cli) -> None:
 
 
 def test_a_drawing_of_lots_settles_a_ranking_tie(sqlite_cli: Cli) -> None:
-    setup(sqlite_cli)
+    build(sqlite_cli)
     # A2 and B3 level up to fair play, with no cards recorded (see above).
     record(sqlite_cli, (*GROUP_A, "B1 2-0 B3", "B1 1-0 B2", "B2 1-1 B3"))
     before = sqlite_cli.log()
@@ -207,7 +207,7 @@ def test_a_drawing_of_lots_settles_a_ranking_tie(sqlite_cli: Cli) -> None:
 
 
 def test_a_retracted_ranking_leaves_its_slots_open(sqlite_cli: Cli) -> None:
-    setup(sqlite_cli)
+    build(sqlite_cli)
     record(sqlite_cli, GROUP_A + GROUP_B + GROUP_C)
     assert sides(sqlite_cli, "qf2") == ("B1", "B3")
     declared = next(e for e in read(sqlite_cli, "log") if e["type"] == "ranking_declared")
