@@ -311,8 +311,12 @@ class Ledger:
         known_at: dt.datetime | None = None,
     ) -> Audit:
         slug = self.competition(competition)
-        records = self.history(slug, as_of=as_of, known_at=known_at)
-        state = self.view(slug, as_of=as_of, known_at=known_at)
+        stream = self.store.read_stream(slug)  # read once: the citations and the fold
+        records = select(stream, as_of=as_of, known_at=known_at)
+        if as_of is None and known_at is None:
+            state = self.state(slug)
+        else:
+            state = fold(stream, as_of=as_of, known_at=known_at)
         return audit(state, find_team(state, team), records)
 
     # -- writing -------------------------------------------------------------

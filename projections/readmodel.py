@@ -10,6 +10,7 @@ rm_standings, rm_bracket, rm_qualifiers, rm_position.
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, get_args, get_type_hints
@@ -219,24 +220,32 @@ def _sql_value(value: Any) -> Any:
 _json = msgspec.json.Encoder()
 
 
+@functools.cache
+def _layout(table: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """A table's columns, and where its primary key sits among them (worked out
+    once: reading type hints on every append would cost more than the diff)."""
+    row_type, extra = _ROW_TYPES[table]
+    columns = tuple(_columns(row_type, extra))
+    return columns, tuple(columns.index(c) for c in _PKS[table])
+
+
 def _replace_rows(
     conn: sqlite3.Connection, table: str, competition: str, items: list[dict[str, Any]]
 ) -> None:
     """Make the competition's rows of `table` equal `items`, writing only the rows
     that changed: an append in a large competition touches a few rows, not all."""
-    row_type, extra = _ROW_TYPES[table]
-    columns = list(_columns(row_type, extra))
+    columns, at = _layout(table)
     pk = _PKS[table]
     where = " AND ".join(f'"{c}" = ?' for c in pk)
     names = ", ".join(f'"{c}"' for c in columns)
     old = {
-        tuple(row[columns.index(c)] for c in pk): row
+        tuple(row[i] for i in at): row
         for row in conn.execute(f"SELECT {names} FROM {table} WHERE competition = ?", [competition])
     }
     new = {}
     for item in items:
         row = tuple(_sql_value(item.get(c)) for c in columns)
-        new[tuple(row[columns.index(c)] for c in pk)] = row
+        new[tuple(row[i] for i in at)] = row
     gone = [key for key in old if key not in new]
     if gone:
         conn.executemany(f"DELETE FROM {table} WHERE {where}", gone)
