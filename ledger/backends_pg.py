@@ -16,8 +16,8 @@ Three functions live beside the tables, created by the owner's first open:
 - `ledger_restore` seals events whose bytes are kept as they were (an imported
   export). It is for the owner only.
 
-EXECUTE on all three is revoked from PUBLIC. Session settings bound how long a
-command waits for the write lock and how long one statement may run.
+EXECUTE on all three is revoked from PUBLIC. Every write sets how long it waits
+for the write lock and how long one statement may run.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Composed, Identifier
+from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from ledger.errors import ClockBehind, StoreUnavailable
 
@@ -201,14 +201,9 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         schema = Identifier(self.datastore.schema)
         self.heads_table = f"{self.events_table_name}_heads"
         heads = Identifier(self.heads_table)
-        # Every connection bounds its waits: a session that holds the write lock
+        # Every write bounds its waits: a session that holds the write lock
         # cannot hang the other clerks.
-        lock_ms = int(self.datastore.lock_timeout) * 1000 or LOCK_TIMEOUT_MS
-        connect_kwargs = self.datastore.pool.kwargs
-        assert isinstance(connect_kwargs, dict)
-        connect_kwargs["options"] = (
-            f"-c lock_timeout={lock_ms}ms -c statement_timeout={STATEMENT_TIMEOUT}"
-        )
+        self.lock_timeout_ms = int(self.datastore.lock_timeout) * 1000 or LOCK_TIMEOUT_MS
         # Competitions are found by their creation events' topic.
         self.sql_create_statements.append(
             SQL("CREATE INDEX IF NOT EXISTS {index} ON {schema}.{table} (topic)").format(
@@ -226,14 +221,19 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
         )
         # One DO block so that concurrent first starts do not race on
         # CREATE OR REPLACE (PostgreSQL reports "tuple concurrently updated").
+        # The function lives in the ledger's schema: an owner without CREATE on
+        # `public` (the default since PostgreSQL 15) can still make it.
         self.sql_create_statements.append(
             SQL(
                 "DO $$ BEGIN "
-                "IF NOT EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'ledger_append_only') THEN "
-                "CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+                "IF NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n "
+                "ON n.oid = p.pronamespace "
+                "WHERE p.proname = 'ledger_append_only' AND n.nspname = {name}) THEN "
+                "CREATE FUNCTION {schema}.ledger_append_only() RETURNS trigger "
+                "LANGUAGE plpgsql AS "
                 "'BEGIN RAISE EXCEPTION ''the ledger is append-only: % refused'', TG_OP; END'; "
                 "END IF; END $$"
-            ).format()
+            ).format(name=self.datastore.schema, schema=schema)
         )
         for table in (self.events_table_name, self.heads_table):
             # Each trigger is checked and created on its own, so a ledger whose
@@ -251,7 +251,7 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                         "IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = {name} "
                         "AND tgrelid = {qualified}::regclass) THEN "
                         "CREATE TRIGGER {trigger} " + timing + " "
-                        "EXECUTE FUNCTION ledger_append_only(); "
+                        "EXECUTE FUNCTION {schema}.ledger_append_only(); "
                         "END IF; END $$"
                     ).format(
                         name=name,
@@ -331,6 +331,12 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 conn.transaction(),
                 conn.cursor() as curs,
             ):
+                curs.execute(
+                    SQL("SET LOCAL lock_timeout = {}").format(Literal(f"{self.lock_timeout_ms}ms"))
+                )
+                curs.execute(
+                    SQL("SET LOCAL statement_timeout = {}").format(Literal(STATEMENT_TIMEOUT))
+                )
                 yield curs
         except IntegrityError:
             raise

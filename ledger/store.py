@@ -524,7 +524,7 @@ def _pg_ready(env: dict[str, str]) -> bool:
             functions = conn.execute(
                 "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                 "WHERE n.nspname = %s AND p.proname = ANY(%s)",
-                (schema, ["ledger_seal", "ledger_append", "ledger_restore"]),
+                (schema, ["ledger_append_only", "ledger_seal", "ledger_append", "ledger_restore"]),
             ).fetchone()
             row = conn.execute(
                 "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
@@ -545,4 +545,4 @@ def _pg_ready(env: dict[str, str]) -> bool:
             ).fetchone()
     except psycopg.Error:
         return False  # let the library report the connection problem
-    return row is not None and row[0] == 4 and functions is not None and functions[0] == 3
+    return row is not None and row[0] == 4 and functions is not None and functions[0] == 4
