@@ -440,3 +440,41 @@ def test_a_poisoned_heads_row_needs_the_owner_and_verify_names_it(roles: Roles) 
 
     assert result.exit_code == 2, result.output
     assert re.search(rf"event {version + 1} of stream {CUP}.*missing", result.stderr), result.stderr
+
+
+def test_a_clerk_appending_by_hand_gets_round_the_chain_but_not_verify_decisions(
+    roles: Roles, tmp_path: Path
+) -> None:
+    """The append function checks the chain, not the decisions: a clerk who calls it
+    from plain SQL can store a second result for a match already played. The chain
+    stays intact; `verify --decisions` names the fact."""
+    from tests.test_forged_export import five_hundred_nil
+
+    cli = built(roles)
+    out = tmp_path / "cup.jsonl"
+    cli("export", str(out))
+    lines = [json.loads(line) for line in out.read_text().splitlines()[1:] if line.strip()]
+    forged = five_hundred_nil(lines)
+    forged["event"]["score"]["regulation"] = [3, 0]
+    forged["version"] = lines[-1]["body"]["version"] + 1
+    sid, version, _topic, _state = _stream_and_last(roles)
+    assert version + 1 == forged["version"]
+    with roles.connect(roles.clerk) as conn:
+        row = conn.execute(
+            f'SELECT notification_id FROM "{roles.schema}".ledger_append(%s::uuid[], '
+            "%s::bigint[], %s::text[], %s::text[], %s::bytea[])",
+            (
+                [sid],
+                [version + 1],
+                [None],
+                ["result_recorded"],
+                [json.dumps(forged, separators=(",", ":")).encode()],
+            ),
+        ).fetchone()
+    assert row is not None
+
+    assert cli("verify").exit_code == 0
+    result = cli("verify", "--decisions", ok=False)
+    assert result.exit_code == 2
+    assert f"(position {row[0]}): the decisions refuse it" in result.stderr
+    assert "already has a result" in result.stderr
