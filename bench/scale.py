@@ -199,6 +199,12 @@ def build_ledger(path: Path, events: int, seed: int, label: str) -> int:
     return built.events
 
 
+def count_events(path: Path) -> int:
+    with sqlite3.connect(str(path)) as conn:
+        count: int = conn.execute("SELECT count(*) FROM stored_events").fetchone()[0]
+    return count
+
+
 def open_league(slug: str, teams: int, unplayed: int, seed: int) -> generate.Competition:
     return generate.league(slug, teams, random.Random(seed), unplayed_rounds=unplayed)
 
@@ -233,15 +239,15 @@ def measure_append(large: Path, tmp: Path, runs: int) -> Row:
     """One `record` append into an existing league of the large ledger, in-process."""
     from ledger.service import Ledger
 
-    comp = open_league("bench-open", 20, 6, 99)
+    comp = open_league(f"bench-open-{os.getpid()}", 20, 6, 99)  # new on every run
     fixtures = unplayed(comp)
     with Ledger(str(large)) as lg:
         lg.execute(*comp.commands)
-        lg.execute(result_for(fixtures[0], 0), competition="bench-open")  # warm
+        lg.execute(result_for(fixtures[0], 0), competition=comp.slug)  # warm
         times = []
         for n, fixture in enumerate(fixtures[1 : runs + 1], start=1):
             start = time.perf_counter()
-            lg.execute(result_for(fixture, n), competition="bench-open")
+            lg.execute(result_for(fixture, n), competition=comp.slug)
             times.append(time.perf_counter() - start)
         with lg.store.app.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
             cursor.execute("PRAGMA synchronous")
@@ -500,6 +506,12 @@ def main() -> None:
     parser.add_argument("--read-runs", type=int, default=15)
     parser.add_argument("--cli-runs", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=None, help="keep the ledgers here")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the large and small ledgers already in --workdir instead of building "
+        "them again (built earlier with the same --events, --small-events and --seed)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -514,19 +526,23 @@ def main() -> None:
         tmp = Path(scratch)
         work = args.workdir or tmp
         work.mkdir(parents=True, exist_ok=True)
+        large, small = work / "large.db", work / "small.db"
+        kept = ("large.db", "small.db") if args.reuse and large.exists() and small.exists() else ()
         for name in ("large.db", "small.db", "competitions.db", "season.db"):
             for suffix in ("", "-wal", "-shm"):
-                (work / (name + suffix)).unlink(missing_ok=True)
-        large, small = work / "large.db", work / "small.db"
-        n_large = build_ledger(large, args.events, args.seed, "large")
-        n_small = build_ledger(small, args.small_events, args.seed + 1, "small")
+                if name not in kept:
+                    (work / (name + suffix)).unlink(missing_ok=True)
+        if kept:
+            n_large, n_small = count_events(large), count_events(small)
+            log(f"reusing {large} ({n_large:,} events) and {small} ({n_small:,} events)")
+        else:
+            n_large = build_ledger(large, args.events, args.seed, "large")
+            n_small = build_ledger(small, args.small_events, args.seed + 1, "small")
 
         rows: list[Row] = []
         log("measuring: one record append")
         rows.append(measure_append(large, tmp, args.runs))
-        n_large = (
-            sqlite3.connect(str(large)).execute("SELECT count(*) FROM stored_events").fetchone()[0]
-        )
+        n_large = count_events(large)
         log("measuring: 2014 reads")
         rows += measure_reads(large, small, args.read_runs, n_large, n_small)
         log("measuring: rebuild and verify (fresh processes)")
