@@ -485,9 +485,18 @@ def log(
     is_flag=True,
     help="Also compare the rm_* tables with a fresh build from the events.",
 )
+@click.option(
+    "--decisions",
+    is_flag=True,
+    help="Also decide every stored fact again and name any the decisions refuse.",
+)
 @pass_context
 def verify_command(
-    ctx: Context, checkpoint_file: Path | None, pubkey: Path | None, read_models: bool
+    ctx: Context,
+    checkpoint_file: Path | None,
+    pubkey: Path | None,
+    read_models: bool,
+    decisions: bool,
 ) -> None:
     """Recompute every hash chain; exit 0 when intact, else name the first bad event.
     With --checkpoint, also prove (a Merkle consistency proof) that the ledger
@@ -518,6 +527,14 @@ def verify_command(
         problems.extend(f"read model {d}" for d in differences)
         if not differences:
             extra.append(f"the read models in {ctx.ledger.read_models_path} match the events")
+    if decisions:
+        from ledger.redecide import redecide
+
+        with working("deciding every fact again"):
+            refused = redecide(ctx.ledger.store)
+        problems.extend(str(p) for p in refused)
+        if not refused:
+            extra.append("every fact passes the decisions again")
     if not problems:
         click.echo(
             f"ok: {report.checked} events in {report.streams} streams; every chain intact"

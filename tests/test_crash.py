@@ -140,7 +140,7 @@ def import_then_kill(
     trigger, `delay` seconds after the write begins. SQLite: `append` = the
     write-ahead log first grows (the import's one append), `checkpoint` = the
     main file first grows (the log copied into it). PostgreSQL: `pg-append` =
-    the server shows the import inserting into the schema's tables."""
+    the server shows the import calling the schema's append function."""
     db = Path(url)
     wal = Path(f"{url}-wal")
     base = db.stat().st_size if trigger in ("append", "checkpoint") else 0
@@ -154,7 +154,8 @@ def import_then_kill(
             "SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
             "AND state IN ('active', 'idle in transaction') AND ltrim(query) LIKE %s"
         )
-        pattern = f'INSERT INTO "{schema}".%'
+        # Every write is a call of the schema's append (or restore) function.
+        pattern = f'SELECT %"{schema}".ledger\\_%'
     proc = subprocess.Popen(
         [*LEDGER, *base_args(url), "import", str(script)],
         env=env_for(tmp_path),

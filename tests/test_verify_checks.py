@@ -130,31 +130,32 @@ def test_a_recorded_time_that_goes_back_is_named_by_verify(
     assert "2014-03-01" in went_back[0]
 
 
-def test_sqlite_refuses_to_record_a_time_before_the_last_event(sqlite_cli: Cli) -> None:
-    """The clerk's clock is behind the ledger's last event (here: the last event
-    was recorded by a clock in 2099): the append is refused with one line."""
-    small(sqlite_cli)
-    raw, version = _next_body(sqlite_cli, recorded_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
-    _store_sealed(sqlite_cli.url, raw, version, "assumption_recorded")
-    before = sqlite_cli.log()
+def test_the_store_refuses_to_record_a_time_before_the_last_event(ledger_cli: Cli) -> None:
+    """The recording clock (the clerk's on SQLite, the server's on PostgreSQL) is
+    behind the ledger's last event, here one recorded by a clock in 2099: the
+    append is refused with one line."""
+    small(ledger_cli)
+    raw, version = _next_body(ledger_cli, recorded_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
+    _store_sealed(ledger_cli.url, raw, version, "assumption_recorded")
+    before = ledger_cli.log()
 
-    refused = sqlite_cli.refused("record", "ko", "Gamma 1-0 Delta", "--on", "2025-02-01")
+    refused = ledger_cli.refused("record", "ko", "Gamma 1-0 Delta", "--on", "2025-02-01")
 
     assert "earlier than the ledger's last event" in refused.stderr
     assert "2099-01-01" in refused.stderr
-    assert sqlite_cli.log() == before
+    assert ledger_cli.log() == before
 
 
-def test_sqlite_store_refuses_an_import_dated_before_the_last_event(sqlite_cli: Cli) -> None:
-    small(sqlite_cli)
-    raw, version = _next_body(sqlite_cli, recorded_at=dt.datetime(2014, 1, 1, tzinfo=dt.UTC))
-    before = sqlite_cli.log()
+def test_the_store_refuses_an_import_dated_before_the_last_event(ledger_cli: Cli) -> None:
+    small(ledger_cli)
+    raw, version = _next_body(ledger_cli, recorded_at=dt.datetime(2014, 1, 1, tzinfo=dt.UTC))
+    before = ledger_cli.log()
 
     with pytest.raises(Exception, match="earlier than the ledger's last event"):
-        _store_sealed(sqlite_cli.url, raw, version, "assumption_recorded")
+        _store_sealed(ledger_cli.url, raw, version, "assumption_recorded")
 
-    assert sqlite_cli.log() == before
-    assert sqlite_cli("verify").exit_code == 0
+    assert ledger_cli.log() == before
+    assert ledger_cli("verify").exit_code == 0
 
 
 def test_verify_reads_every_row_even_when_one_is_not_json(ledger_cli: Cli, ledger_url: str) -> None:
