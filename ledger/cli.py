@@ -15,10 +15,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import msgspec
 
 from ledger.errors import LedgerError
-from ledger.scoreline import parse_date
 
 if TYPE_CHECKING:
     from events.catalogue import Recorded
@@ -100,11 +98,16 @@ READ_COMMANDS = frozenset(
 CREATING_COMMANDS = frozenset({"new", "demo", "import"})
 
 
-class Context(msgspec.Struct, kw_only=True):
-    url: str
-    competition: str | None
-    command: str | None = None
-    _ledger: Ledger | None = None
+class Context:
+    """What every command gets: the ledger (opened on first use) and its options."""
+
+    __slots__ = ("_ledger", "command", "competition", "url")
+
+    def __init__(self, *, url: str, competition: str | None, command: str | None = None) -> None:
+        self.url = url
+        self.competition = competition
+        self.command = command
+        self._ledger: Ledger | None = None
 
     @property
     def ledger(self) -> Ledger:
@@ -151,6 +154,8 @@ def _missing_sqlite_file(url: str) -> str | None:
 
 
 def parse_day(text: str) -> dt.date:
+    from ledger.scoreline import parse_date  # its patterns load with the first date
+
     try:
         return parse_date(text)
     except ValueError as exc:
@@ -364,6 +369,8 @@ def pass_context(fn: F) -> F:
 
 
 def emit_json(data: Any) -> None:
+    import msgspec
+
     click.echo(msgspec.json.format(msgspec.json.encode(data), indent=2).decode())
 
 

@@ -12,11 +12,10 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
 
 import msgspec
 
-from events.catalogue import decode_body
+from events.catalogue import Body, decode_body
 from ledger.commands import Replay
 from ledger.errors import InvalidInput, LedgerError
 from ledger.service import Ledger
@@ -29,6 +28,7 @@ from ledger.store import (
     recorded_from_state,
     stream_id,
 )
+from projections.model import CompetitionState, fold_events
 
 FORMAT = "results-ledger-export"
 
@@ -81,10 +81,10 @@ def import_export(ledger: Ledger, text: str, *, filename: str) -> int:
         raise InvalidInput(f"{filename}:1: not a ledger export header: {exc}") from exc
     if header.format != FORMAT or header.version != 1:
         raise InvalidInput(f"{filename}:1: unsupported export {header.format} v{header.version}")
-    incoming: dict[str, list[tuple[int, str, bytes]]] = defaultdict(list)
+    # Each line is decoded once; the body is kept for the chain and the decisions.
+    incoming: dict[str, list[tuple[int, str, bytes, Body]]] = defaultdict(list)
     order: list[tuple[str, int]] = []
     line_of: dict[tuple[str, int], int] = {}
-    recorded: dict[tuple[str, int], dt.datetime] = {}
     previous: tuple[int, dt.datetime] | None = None
     for number, text_line in enumerate(lines[1:], start=2):
         if not text_line.strip():
@@ -103,19 +103,18 @@ def import_export(ledger: Ledger, text: str, *, filename: str) -> int:
                 f"the event on line {previous[0]}: recorded time cannot go back"
             )
         previous = (number, body.recorded_at)
-        incoming[body.stream].append((body.version, line.hash, raw))
+        incoming[body.stream].append((body.version, line.hash, raw, body))
         order.append((body.stream, body.version))
         line_of[(body.stream, body.version)] = number
-        recorded[(body.stream, body.version)] = body.recorded_at
     if len(order) != header.events:
         raise InvalidInput(f"{filename}: header says {header.events} events, found {len(order)}")
-    pending: dict[tuple[str, int], Pending] = {}
+    new: dict[tuple[str, int], tuple[Pending, Body, str]] = {}
     for stream, events in incoming.items():
-        events.sort()
+        events.sort(key=lambda item: item[0])
         existing = store.read_stream(stream)
         prev = GENESIS
-        for expected, (version, digest, raw) in enumerate(events, start=1):
-            body = decode_body(raw)
+        sid = stream_id(stream)
+        for expected, (version, digest, raw, body) in enumerate(events, start=1):
             if version != expected or body.prev_hash != prev:
                 raise InvalidInput(f"{filename}: stream {stream} event {version}: chain broken")
             prev = digest
@@ -126,26 +125,35 @@ def import_export(ledger: Ledger, text: str, *, filename: str) -> int:
                         f"of {stream}; nothing was imported"
                     )
                 continue
-            pending[(stream, version)] = Pending(
-                stream_id(stream), version, body.event_type, envelope(raw, digest)
+            new[(stream, version)] = (
+                Pending(sid, version, body.event_type, envelope(raw, digest)),
+                body,
+                digest,
             )
-    to_store = [key for key in order if key in pending]
+    to_store = [key for key in order if key in new]
     if to_store:
         last = _last_recorded(store)
-        if last is not None and recorded[to_store[0]] < last:
+        first = new[to_store[0]][1].recorded_at
+        if last is not None and first < last:
             raise InvalidInput(
                 f"{filename}:{line_of[to_store[0]]}: recorded at "
-                f"{recorded[to_store[0]]:%Y-%m-%d %H:%M:%S}Z, before the ledger's last event "
+                f"{first:%Y-%m-%d %H:%M:%S}Z, before the ledger's last event "
                 f"({last:%Y-%m-%d %H:%M:%S}Z): recorded time cannot go back; nothing was imported"
             )
-    _redecide(
-        ledger,
-        [(key, decode_body(bytes(_envelope_body(pending[key])))) for key in to_store],
-        line_of,
-        filename,
-    )
+    states = _redecide(ledger, [(key, new[key][1]) for key in to_store], line_of, filename)
     if to_store:
-        store.save_pending([pending[key] for key in to_store])
+        store.save_sealed([new[key][0] for key in to_store])
+        # The competitions as the decisions left them are the stored ones: the read
+        # models start from them instead of folding every imported event again.
+        heads = {stream: (version, new[(stream, version)][2]) for stream, version in to_store}
+        for stream, head in heads.items():
+            state = states.get(stream)
+            if state is None:
+                # Facts out of date order: a fresh fold, of the events at hand (the
+                # export holds the whole stream, its stored prefix matched hash for
+                # hash) rather than of the stream read back and decoded again.
+                state = fold_events(item[3].event for item in incoming[stream])
+            ledger.adopt(stream, head, state)
         if ledger.auto_catch_up:
             ledger.refresh_read_models()
     return len(to_store)
@@ -158,26 +166,24 @@ def _last_recorded(store: EventStore) -> dt.datetime | None:
     return None
 
 
-def _envelope_body(p: Pending) -> bytes:
-    return open_envelope(p.state)[1]
-
-
 def _redecide(
     ledger: Ledger,
-    bodies: list[tuple[tuple[str, int], Any]],
+    bodies: list[tuple[tuple[str, int], Body]],
     line_of: dict[tuple[str, int], int],
     filename: str,
-) -> None:
-    """Decide each new event again; any refusal names its line in the file."""
+) -> dict[str, CompetitionState]:
+    """Decide each new event again; any refusal names its line in the file. Returns
+    each competition as the decisions leave it (where a fresh fold gives the same)."""
     commands = [Replay(event=body.event, on=body.event.occurred_on) for _, body in bodies]
     streams = [body.stream for _, body in bodies]
     by_stream: dict[str, list[int]] = defaultdict(list)
     for i, stream in enumerate(streams):
         by_stream[stream].append(i)
+    states: dict[str, CompetitionState] = {}
     for stream, indexes in by_stream.items():
         batch = [commands[i] for i in indexes]
         try:
-            decided = ledger.decide(*batch, competition=stream)
+            decided, decided_states = ledger.decide_states(*batch, competition=stream)
         except LedgerError as exc:
             at = indexes[exc.index] if exc.index is not None else indexes[0]
             key = bodies[at][0]
@@ -192,3 +198,5 @@ def _redecide(
                     f"{filename}:{line_of[key]}: the event repeats a fact already on record; "
                     "nothing was imported"
                 )
+        states.update(decided_states)
+    return states

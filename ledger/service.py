@@ -330,6 +330,25 @@ class Ledger:
             self._states.pop(slug, None)
         return proposed
 
+    def decide_states(
+        self, *commands: Command, competition: str | None = None, meta: Meta | None = None
+    ) -> tuple[dict[str, list[Event]], dict[str, CompetitionState]]:
+        """As `decide`, with each competition's state as the facts leave it (where a
+        fresh fold of them would give the same state). The ledger keeps none of them:
+        a caller that stores exactly these facts itself hands them back with `adopt`."""
+        heads, proposed = self._decide(commands, competition, meta or Meta())
+        states = {}
+        for slug in heads:
+            kept = self._states.pop(slug, None)
+            if kept is not None:
+                states[slug] = kept[1]
+        return proposed, states
+
+    def adopt(self, slug: str, head: tuple[int, str], state: CompetitionState) -> None:
+        """Keep `state` as the competition at `head` (version, hash): the state
+        `decide_states` gave for the facts just stored up to that head."""
+        self._states[slug] = (head, state)
+
     def _decide(
         self, commands: Sequence[Command], competition: str | None, meta: Meta
     ) -> tuple[dict[str, tuple[int, str]], dict[str, list[Event]]]:

@@ -74,6 +74,50 @@ class StoredRow(msgspec.Struct, frozen=True):
     state: bytes
 
 
+def _uuid_text(value: object) -> str:
+    """A stored stream id as the library gives it (a UUID's text); a value that is
+    not a UUID (written behind the ledger's back) as it is."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return str(value)
+
+
+def _as_bytes(value: object) -> bytes:
+    """A state column as bytes, whatever was written into it."""
+    if isinstance(value, bytes):
+        return value
+    if value is None:
+        return b""
+    return str(value).encode()
+
+
+RawRow = tuple[int, str, int, str, bytes]
+"""(position, stream id, version, topic, stored bytes) of one row."""
+
+
+def _pages(cursor: Any, batch: int) -> Iterator[list[Any]]:
+    while page := cursor.fetchmany(batch):
+        yield page
+
+
+def _sqlite_rows(cursor: Any) -> Iterator[RawRow]:
+    """(rowid, originator_id, originator_version, topic, state) rows as RawRows: the
+    stream id as the library gives it (a UUID's text), the state as bytes. Row by
+    row from the cursor: a row is checked while its bytes are still in the cache."""
+    ids: dict[object, str] = {}
+    last: object = None
+    sid = ""
+    for position, originator, version, topic, state in cursor:
+        if originator is not last:
+            last = originator
+            found = ids.get(originator)
+            if found is None:
+                found = ids[originator] = _uuid_text(originator)
+            sid = found
+        yield position, sid, version, topic, state if type(state) is bytes else _as_bytes(state)
+
+
 def seal(body: Body) -> tuple[bytes, str]:
     raw = encode_body(body)
     return raw, hashlib.sha256(raw).hexdigest()
@@ -336,6 +380,22 @@ class EventStore:
     def iter_rows(self, *, batch: int = 5000) -> Iterator[StoredRow]:
         """Every row with its raw columns, in ledger order, a page at a time (for
         `verify`: only a page of stored bytes is held at once)."""
+        for position, originator_id, version, topic, state in self.raw_rows(batch=batch):
+            yield StoredRow(
+                position=position,
+                originator_id=originator_id,
+                originator_version=version,
+                topic=topic,
+                state=state,
+            )
+
+    def raw_rows(self, *, batch: int = 5000) -> Iterator[RawRow]:
+        """Every row as (position, stream id, version, topic, stored bytes), in ledger
+        order; only a page of stored bytes is held at once."""
+        with self.snapshot(batch=batch) as (rows, _):
+            yield from rows
+
+    def _pg_row_pages(self, batch: int) -> Iterator[list[RawRow]]:
         last = 0
         while True:
             with _database_errors(self.url):
@@ -344,15 +404,13 @@ class EventStore:
                 )
             if not page:
                 return
-            for n in page:
-                yield StoredRow(
-                    position=n.id,
-                    originator_id=str(n.originator_id),
-                    originator_version=n.originator_version,
-                    topic=n.topic,
-                    state=n.state,
-                )
+            yield [
+                (n.id, str(n.originator_id), n.originator_version, n.topic, n.state) for n in page
+            ]
             last = page[-1].id
+
+    def _pg_head_pages(self) -> Iterator[list[tuple[str, int, str]]]:
+        yield self.heads()  # when first asked for, after the rows
 
     def heads(self) -> list[tuple[str, int, str]]:
         """The seal written beside every event: (stream id, version, hash)."""
@@ -362,6 +420,34 @@ class EventStore:
         with _database_errors(self.url):
             heads: list[tuple[str, int, str]] = select_heads()
             return heads
+
+    @contextlib.contextmanager
+    def snapshot(
+        self, *, batch: int = 5000
+    ) -> Iterator[tuple[Iterator[RawRow], Iterator[list[tuple[str, int, str]]]]]:
+        """Every row (as `raw_rows` gives them) and every seal row (stream id,
+        version, hash, as stored, a page at a time).
+
+        On SQLite both come from one read transaction, so they agree with each
+        other even while clerks append, and the seal rows come in the order they
+        were written, which is ledger order. On PostgreSQL the seal rows are read
+        once the rows have been."""
+        if self.is_postgres:
+            rows = (row for page in self._pg_row_pages(batch) for row in page)
+            yield rows, self._pg_head_pages()
+            return
+        recorder = self.app.recorder
+        assert isinstance(recorder, SQLiteLedgerRecorder)
+        with _database_errors(self.url), recorder.datastore.transaction(commit=False) as c:
+            connection = c.sqlite_cursor.connection
+            events, heads = connection.cursor(), connection.cursor()
+            events.row_factory = heads.row_factory = None
+            events.execute(
+                "SELECT rowid, originator_id, originator_version, topic, state "
+                f"FROM {recorder.events_table_name} ORDER BY rowid"
+            )
+            heads.execute("SELECT stream_id, version, hash FROM ledger_heads ORDER BY rowid")
+            yield _sqlite_rows(events), _pages(heads, batch)
 
     def max_position(self) -> int:
         with _database_errors(self.url):
@@ -490,6 +576,22 @@ class EventStore:
                 f"another clerk appended to {names} at the same time; nothing was written"
             ) from exc
         return [recorded_from_state(position, state) for position, state in stored]
+
+    def save_sealed(self, pending: Sequence[Pending]) -> None:
+        """As `save_pending`; on SQLite in one statement per table (a bulk import),
+        not through the library's save of one row at a time."""
+        if self.is_postgres:
+            self.save_pending(pending)
+            return
+        recorder = self.app.recorder
+        assert isinstance(recorder, SQLiteLedgerRecorder)
+        try:
+            with _database_errors(self.url):
+                recorder.insert_sealed(pending)
+        except IntegrityError as exc:
+            raise ConcurrentAppend(
+                "the ledger changed while importing; nothing was written"
+            ) from exc
 
     def save_pending(self, pending: Sequence[Pending]) -> None:
         """Store already-sealed envelopes verbatim, all in one transaction."""

@@ -3,20 +3,37 @@
 Also: every row decodes (a known event_version, an event_type that matches its
 event), and recorded times never go back in ledger order. Every problem is
 named with its position; nothing here raises on a bad row.
+
+Verify streams the ledger in pages and holds, per stream, only its last event
+(version, hash, position): memory follows the number of competitions, not of
+events. The seal rows are read alongside, in the order they were written (which
+is ledger order), so matching them with the events holds only what does not pair
+up. A stream whose versions are out of ledger order (rows deleted and inserted
+again behind the ledger's back) sends the check to the in-memory reference, which
+names the same problems in the same order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 from collections import defaultdict
-from typing import NamedTuple
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 import msgspec
 
 from events.catalogue import decode_body
 from ledger.clock import recorded_at
-from ledger.store import GENESIS, EventStore, StoredRow, open_envelope, stream_id
+from ledger.store import (
+    GENESIS,
+    EventStore,
+    RawRow,
+    StoredRow,
+    open_envelope,
+    stream_id,
+)
 
 
 class Problem(msgspec.Struct, frozen=True):
@@ -77,6 +94,224 @@ def _check_row(row: StoredRow) -> tuple[str, str, int, str, str | None]:
     return body.stream, digest, body.version, body.prev_hash, None
 
 
+class _Sealed(msgspec.Struct):
+    """A stored envelope, as the store writes it."""
+
+    hash: str
+    body: msgspec.Raw
+
+
+_sealed = msgspec.json.Decoder(_Sealed)
+# The store writes `{"hash":"<64 hex digits>","body":<body>}`. A row in that layout
+# whose body hashes to the digest and decodes is a JSON object with exactly those two
+# keys, so slicing it gives what decoding it would; anything else is decoded.
+_HEAD, _BODY = b'{"hash":"', b'","body":'
+
+
+class _Disordered(Exception):
+    """A stream's versions are not in ledger order: only the reference can tell."""
+
+
+class _Unchecked(Exception):
+    """A row fails a check: `_check_row` says which."""
+
+
+_Seal = tuple[str, int, str]  # (stream id, version, hash)
+
+
+class _Scan:
+    """The streaming check: per stream, only its last event; seals paired as read."""
+
+    def __init__(self) -> None:
+        self.checked = 0
+        self.row_problems: list[Problem] = []
+        self.chain_problems: list[Problem] = []
+        self.seal_problems: list[Problem] = []
+        # stream id -> (version, hash) of its last event
+        self.tails: dict[str, tuple[int, str]] = {}
+        self.names: dict[str, str] = {}
+        # events without their seal yet (-> position, hash), and seals without
+        # their event yet (-> hash)
+        self.unsealed: dict[tuple[str, int], tuple[int, str]] = {}
+        self.unmatched: dict[tuple[str, int], str] = {}
+
+    def run(self, rows: Iterator[RawRow], seal_pages: Iterator[list[_Seal]], batch: int) -> None:
+        """Check every row in ledger order. With `batch`, the seal pages hold the
+        seals in the same order, `batch` at a time: each is paired with its rows
+        as they are read. Without it, the seals are paired once every row is read."""
+        tails, names = self.tails, self.names
+        ids: dict[str, str] = {}  # stream name -> stream id, for the intact rows
+        decode_sealed, sha256 = _sealed.decode, hashlib.sha256
+        row_problems, chain_problems = self.row_problems, self.chain_problems
+        last_at: dt.datetime | None = None
+        last_position = 0
+        stored: list[_Seal] = []
+        positions: list[int] = []
+        for row in rows:
+            position, sid, seen_version, topic, state = row
+            tail = tails.get(sid)
+            if tail is not None and seen_version <= tail[0]:
+                raise _Disordered
+            # The row checks, decoding the row once: `_check_row` names what fails.
+            problem: str | None = None
+            at: dt.datetime | None
+            try:
+                if state[:9] == _HEAD and state[73:82] == _BODY and state[-1:] == b"}":
+                    # the layout the store writes: the body is the bytes between
+                    raw: Any = memoryview(state)[82:-1]
+                    digest = state[9:73].decode()
+                else:
+                    env = decode_sealed(state)
+                    raw, digest = env.body, env.hash
+                if sha256(raw).hexdigest() != digest:
+                    raise _Unchecked
+                body = decode_body(raw)
+                stream = body.stream
+                known = ids.get(stream)
+                if known is None:
+                    known = ids[stream] = str(stream_id(stream))
+                if known != sid or body.version != seen_version or body.event_type != topic:
+                    raise _Unchecked
+                prev, at = body.prev_hash, body.recorded_at
+                version = seen_version
+            except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, _Unchecked):
+                stream, digest, version, prev, problem = _check_row(StoredRow(*row))
+                at = recorded_at(state)
+            if at is not None:
+                if last_at is None or at >= last_at:
+                    last_at, last_position = at, position
+                else:
+                    row_problems.append(
+                        Problem(
+                            position,
+                            stream,
+                            version,
+                            f"recorded at {at:%Y-%m-%d %H:%M:%S}Z, before the event ahead of "
+                            f"it in ledger order (position {last_position}, "
+                            f"{last_at:%Y-%m-%d %H:%M:%S}Z): recorded time went back",
+                        )
+                    )
+            if problem is not None:
+                row_problems.append(Problem(position, stream, version, problem))
+            elif sid not in names:  # only an intact row can be trusted to name its stream
+                names[sid] = stream
+            # The chain, in version order (which is ledger order here).
+            if tail is None:
+                expected_version, expected_prev = 1, GENESIS
+            else:
+                expected_version, expected_prev = tail[0] + 1, tail[1]
+            if seen_version != expected_version:
+                chain_problems.append(
+                    Problem(
+                        position,
+                        stream,
+                        seen_version,
+                        f"events {expected_version}..{seen_version - 1} are missing (deleted)",
+                    )
+                )
+            elif prev != expected_prev:
+                chain_problems.append(
+                    Problem(
+                        position,
+                        stream,
+                        seen_version,
+                        "chain broken: previous hash does not match "
+                        "(event forged, swapped or removed before it)",
+                    )
+                )
+            tails[sid] = (seen_version, digest)
+            stored.append((sid, seen_version, digest))
+            positions.append(position)
+            if batch and len(stored) == batch:
+                self._pair(stored, positions, next(seal_pages, []))
+                stored, positions = [], []
+        self._pair(stored, positions, [])
+        for seals in seal_pages:
+            self._pair([], [], seals)
+
+    def _pair(self, stored: list[_Seal], positions: list[int], seals: list[_Seal]) -> None:
+        """Pair the rows just checked with their seals; what does not pair waits."""
+        self.checked += len(stored)
+        if stored == seals and not self.unsealed and not self.unmatched:
+            return  # every row sealed as it is, in the order written
+        unsealed, unmatched = self.unsealed, self.unmatched
+        for (sid, version, digest), position in zip(stored, positions, strict=True):
+            key = (sid, version)
+            sealed = unmatched.pop(key, None)
+            if sealed is None:
+                unsealed[key] = (position, digest)
+            else:
+                self._compare(position, key, digest, sealed)
+        for sid, version, sealed in seals:
+            # as the reference reads them (a row written behind the ledger's back
+            # may hold other types)
+            key = (str(sid), int(version))
+            found = unsealed.pop(key, None)
+            if found is None:
+                unmatched[key] = str(sealed)
+            else:
+                self._compare(found[0], key, found[1], str(sealed))
+
+    def _compare(self, position: int, key: tuple[str, int], digest: str, sealed: str) -> None:
+        if digest != sealed:
+            self.seal_problems.append(
+                Problem(
+                    position, key[0], key[1], "differs from the hash sealed when it was appended"
+                )
+            )
+
+    def report(self) -> Report:
+        missing = [
+            Problem(
+                0,
+                sid,
+                version,
+                "sealed when appended but missing now (tail truncated or event deleted)",
+            )
+            for sid, version in self.unmatched
+        ]
+        not_sealed = [
+            Problem(position, sid, version, "not sealed: inserted outside the ledger")
+            for (sid, version), (position, _) in self.unsealed.items()
+        ]
+        # In the reference's order before sorting, so that ties sort alike. Differing
+        # seals sort by position and missing events last (position 0): those two never tie.
+        problems = [
+            *self.row_problems,
+            *self.chain_problems,
+            *self.seal_problems,
+            *missing,
+            *not_sealed,
+        ]
+        names = self.names
+        problems = [
+            msgspec.structs.replace(p, stream=names.get(p.stream, p.stream)) for p in problems
+        ]
+        problems.sort(key=lambda p: (p.position == 0, p.position, p.version))
+        return Report(checked=self.checked, streams=len(self.tails), problems=problems)
+
+
+_BATCH = 5000
+
+
+def verify(store: EventStore) -> Report:
+    scan = _Scan()
+    # The scan makes and drops a few objects per row and keeps none: the cyclic
+    # garbage collector would only walk the heap again and again meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with store.snapshot(batch=_BATCH) as (rows, seal_pages):
+            # SQLite gives the seals in ledger order: pair them a page at a time.
+            scan.run(rows, seal_pages, 0 if store.is_postgres else _BATCH)
+    except _Disordered:
+        return _verify_in_memory(store)
+    finally:
+        if collecting:
+            gc.enable()
+    return scan.report()
+
+
 class _Seen(NamedTuple):
     """What the chain checks need of a row, without its bytes."""
 
@@ -84,7 +319,9 @@ class _Seen(NamedTuple):
     originator_version: int
 
 
-def verify(store: EventStore) -> Report:
+def _verify_in_memory(store: EventStore) -> Report:
+    """The whole ledger held in memory: the reference the streaming scan follows, and
+    what it falls back to when a stream's versions are out of ledger order."""
     problems: list[Problem] = []
     by_stream: dict[str, list[tuple[_Seen, str, str, str]]] = defaultdict(list)
     stored: dict[tuple[str, int], int] = {}  # (stream id, version) -> position
