@@ -18,7 +18,31 @@ from typing import Any, get_args, get_type_hints
 import msgspec
 import sqlite_utils
 
-from events.catalogue import Recorded, tag_of
+from events.catalogue import Event, Recorded, tag_of
+from events.matches import (
+    AdvancementDecided,
+    CardsRecorded,
+    FixtureCancelled,
+    FixtureRescheduled,
+    FixtureScheduled,
+    ForfeitAwarded,
+    ResultCorrected,
+    ResultRecorded,
+    ResultVoided,
+)
+from events.qualification import (
+    BerthAllocationChanged,
+    BerthAllocationConfirmed,
+    BerthDeclined,
+    BerthReallocated,
+    QualifierDeclared,
+)
+from events.structure import (
+    AssumptionRecorded,
+    FactRetracted,
+    QualificationPathDefined,
+    SlotFilled,
+)
 from projections.model import CompetitionState, fold
 from projections.qualifiers import QualifierEntry, qualifiers
 from projections.resolve import Resolver
@@ -26,7 +50,10 @@ from projections.views import (
     BracketMatch,
     StageRow,
     TableRow,
+    bracket_match,
     bracket_matches,
+    group_rows,
+    stage_row,
     stage_rows,
     table_rows,
 )
@@ -142,12 +169,24 @@ _ROW_TYPES: dict[str, tuple[type, dict[str, type]]] = {
 
 
 def _ensure_tables(db: sqlite_utils.Database) -> None:
+    # One look at the catalogue: this runs on every append.
+    marks = ", ".join("?" for _ in TABLES)
+    have = {
+        row[0]
+        for row in db.conn.execute(
+            f"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ({marks})", TABLES
+        )
+    }
+    if len(have) == len(TABLES):
+        return
     for table, (row_type, extra) in _ROW_TYPES.items():
-        if not db.table(table).exists():
+        if table not in have:
             db.table(table).create(_columns(row_type, extra), pk=_PKS[table])
-    if not db["rm_position"].exists():
+    if "rm_position" not in have:
         db.table("rm_position").create({"reader": str, "position": int}, pk="reader")
-    if not db["rm_events"].exists():
+    if "rm_snapshots" not in have:
+        db.conn.execute(_SNAPSHOTS_TABLE)
+    if "rm_events" not in have:
         db.table("rm_events").create(
             {
                 "position": int,
@@ -169,6 +208,9 @@ def _ensure_tables(db: sqlite_utils.Database) -> None:
 
 Current = tuple[tuple[int, str], CompetitionState]
 
+# A stream with more new facts than this is caught up by rewriting all its rows.
+_TOUCH_LIMIT = 256
+
 
 def catch_up(
     db: sqlite_utils.Database,
@@ -180,17 +222,25 @@ def catch_up(
 
     The position is read inside a write transaction taken up front, so two
     readers catching up at once take turns and each event is applied once.
+    A competition's rows are rewritten only where its new facts can change
+    them (see `touched`); facts that change its structure rewrite them all.
     """
     with _write_lock(db):
         _ensure_tables(db)
         last = position(db)
-        changed: dict[str, None] = {}
+        # The new facts of each changed stream; None once there are too many
+        # to be worth sorting out (memory stays bounded on a long catch-up).
+        changed: dict[str, list[Event] | None] = {}
         count, final = 0, last
         rows: list[tuple[Any, ...]] = []
         # Streamed in pages: memory stays bounded however long the log is.
         for rec in read_after(last):
             rows.append(_event_row(rec))
-            changed[rec.stream] = None
+            news = changed.setdefault(rec.stream, [])
+            if news is not None:
+                news.append(rec.event)
+                if len(news) > _TOUCH_LIMIT:
+                    changed[rec.stream] = None
             count, final = count + 1, rec.position
             if len(rows) >= 5000:
                 _insert_events(db.conn, rows)
@@ -198,15 +248,131 @@ def catch_up(
         _insert_events(db.conn, rows)
         if not count:
             return 0
-        for stream in changed:
+        for stream, news in changed.items():
             head, state = state_of(stream)
-            for table, items in competition_rows(state).items():
-                _replace_rows(db.conn, table, stream, items)
+            reach = touched(state, news) if news is not None else None
+            if reach is None:
+                for table, items in competition_rows(state).items():
+                    _replace_rows(db.conn, table, {"competition": stream}, items)
+            else:
+                _write_touched(db.conn, state, reach)
             save_snapshot(db, stream, head, state)
         db.conn.execute(
             "INSERT OR REPLACE INTO rm_position (reader, position) VALUES (?, ?)", (READER, final)
         )
     return count
+
+
+# Facts whose whole effect on the read models goes through the one fixture
+# they name: its row, and what its outcome decides (slots fed by it, its
+# group's table, its stage's row, the qualifier list).
+_FIXTURE_FACTS = (
+    ResultRecorded,
+    ResultCorrected,
+    ResultVoided,
+    ForfeitAwarded,
+    AdvancementDecided,
+    CardsRecorded,
+    FixtureRescheduled,
+    FixtureCancelled,
+)
+# Facts that only the qualifier list shows.
+_PATH_FACTS = (
+    QualificationPathDefined,
+    QualifierDeclared,
+    SlotFilled,
+    BerthAllocationConfirmed,
+    BerthAllocationChanged,
+    BerthDeclined,
+    BerthReallocated,
+)
+# Facts no read-model table shows (the audit reads them from the log).
+_QUIET_FACTS = (AssumptionRecorded,)
+
+
+class Reach(msgspec.Struct, frozen=True):
+    """What new facts can change in a competition's read-model rows."""
+
+    fixtures: tuple[str, ...]
+    paths: bool
+
+
+def touched(state: CompetitionState, events: Sequence[Event]) -> Reach | None:
+    """What `events` (already in `state`) can change in the read models, or None
+    when they can change anything: stages, groups, entries, withdrawals, aliases,
+    rules, lots, byes and draws reach every table."""
+    fixtures: dict[str, None] = {}
+    paths = False
+    for event in events:
+        facts: list[tuple[Event, bool]] = [(event, True)]
+        if event.supersedes is not None:
+            old = state.events.get(event.supersedes)
+            if old is None:
+                return None
+            facts.append((old, False))  # retired: its effect is undone
+        for fact, new in facts:
+            if isinstance(fact, (*_FIXTURE_FACTS, FixtureScheduled)):
+                if isinstance(fact, FixtureScheduled) and not (new and fact.supersedes is None):
+                    return None  # a fixture replaced or withdrawn: its stage changes shape
+                fixtures[fact.fixture] = None
+            elif isinstance(fact, FactRetracted) and new:
+                continue  # its effect is the retirement of the fact it names
+            elif isinstance(fact, _PATH_FACTS):
+                paths = True
+            elif not isinstance(fact, _QUIET_FACTS):
+                return None
+    if any(f not in state.fixtures for f in fixtures):
+        return None
+    return Reach(tuple(fixtures), paths)
+
+
+def _write_touched(conn: sqlite3.Connection, state: CompetitionState, reach: Reach) -> None:
+    """Rewrite the rows `reach` can change, computed from the state like a rebuild.
+
+    A fixture whose sides are named teams depends on nothing but itself (its
+    facts, its stage's rules and withdrawals, aliases: structure, which takes
+    the other path). Every fixture with a slot on a side is rewritten, as are
+    the tables of the groups, the rows of the stages and the qualifier list
+    that any rewritten fixture belongs to or can decide."""
+    comp = state.slug
+    resolver = Resolver(state)
+    fixtures = dict.fromkeys(reach.fixtures)
+    for stage in state.stages.values():
+        fixtures.update(dict.fromkeys(stage.slotted))
+    stages: dict[str, None] = {}
+    groups: dict[tuple[str, str], None] = {}
+    bracket: list[dict[str, Any]] = []
+    for fixture in fixtures:
+        fx = state.fixtures.get(fixture)
+        if fx is None:
+            continue
+        stage = state.stages[fx.stage]
+        stages[stage.stage] = None
+        group = fx.group or ""
+        if stage.format == "group" and group in resolver.group_names(stage):
+            groups[(stage.stage, group)] = None
+        match = bracket_match(state, resolver, fx)
+        bracket.append({"competition": comp, "key": fixture, **_plain(match)})
+    _upsert_rows(conn, "rm_bracket", bracket)
+    for stage_slug, group in groups:
+        rows = [{"competition": comp, **_plain(r)} for r in group_rows(stage_slug, group, resolver)]
+        scope = {"competition": comp, "stage": stage_slug, "group": group}
+        _replace_rows(conn, "rm_standings", scope, rows)
+    _upsert_rows(
+        conn,
+        "rm_stages",
+        [
+            {"competition": comp, **_plain(stage_row(state, state.stages[slug], resolver))}
+            for slug in stages
+        ],
+    )
+    if reach.paths or (fixtures and state.paths):
+        _, entries = qualifiers(state, resolver)
+        rows = [
+            {"competition": comp, "entry": n, **_plain(entry)}
+            for n, entry in enumerate(entries, start=1)
+        ]
+        _replace_rows(conn, "rm_qualifiers", {"competition": comp}, rows)
 
 
 def _sql_value(value: Any) -> Any:
@@ -229,22 +395,28 @@ def _layout(table: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
     return columns, tuple(columns.index(c) for c in _PKS[table])
 
 
+def _row(columns: tuple[str, ...], item: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(_sql_value(item.get(c)) for c in columns)
+
+
 def _replace_rows(
-    conn: sqlite3.Connection, table: str, competition: str, items: list[dict[str, Any]]
+    conn: sqlite3.Connection, table: str, scope: dict[str, Any], items: list[dict[str, Any]]
 ) -> None:
-    """Make the competition's rows of `table` equal `items`, writing only the rows
-    that changed: an append in a large competition touches a few rows, not all."""
+    """Make the rows of `table` within `scope` (column values, a prefix of its
+    key) equal `items`, writing only the rows that changed: an append in a large
+    competition touches a few rows, not all."""
     columns, at = _layout(table)
     pk = _PKS[table]
     where = " AND ".join(f'"{c}" = ?' for c in pk)
     names = ", ".join(f'"{c}"' for c in columns)
+    within = " AND ".join(f'"{c}" = ?' for c in scope)
     old = {
         tuple(row[i] for i in at): row
-        for row in conn.execute(f"SELECT {names} FROM {table} WHERE competition = ?", [competition])
+        for row in conn.execute(f"SELECT {names} FROM {table} WHERE {within}", list(scope.values()))
     }
     new = {}
     for item in items:
-        row = tuple(_sql_value(item.get(c)) for c in columns)
+        row = _row(columns, item)
         new[tuple(row[i] for i in at)] = row
     gone = [key for key in old if key not in new]
     if gone:
@@ -253,6 +425,18 @@ def _replace_rows(
     if changed:
         marks = ", ".join("?" for _ in columns)
         conn.executemany(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})", changed)
+
+
+def _upsert_rows(conn: sqlite3.Connection, table: str, items: list[dict[str, Any]]) -> None:
+    """Write `items` over the rows with the same keys."""
+    if items:
+        columns, _ = _layout(table)
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        conn.executemany(
+            f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})",
+            [_row(columns, item) for item in items],
+        )
 
 
 @contextlib.contextmanager
@@ -289,7 +473,7 @@ def rebuild(
             _insert_events(db.conn, [_event_row(r) for r in records])
             state = fold(records)
             for table, items in competition_rows(state).items():
-                _replace_rows(db.conn, table, state.slug, items)
+                _replace_rows(db.conn, table, {"competition": state.slug}, items)
             last = records[-1]
             save_snapshot(db, last.stream, (last.version, last.hash), state)
             count += len(records)
@@ -308,6 +492,11 @@ _snapshot_encoder = msgspec.msgpack.Encoder()
 _snapshot_decoder = msgspec.msgpack.Decoder(CompetitionState)
 
 
+_SNAPSHOTS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS rm_snapshots (competition TEXT PRIMARY KEY, "
+    "version INTEGER NOT NULL, hash TEXT NOT NULL, state BLOB NOT NULL)"
+)
+
 # A new snapshot is written once the kept one is this many events behind: a
 # process starting from it applies at most that many facts.
 SNAPSHOT_EVERY = 50
@@ -317,10 +506,7 @@ def save_snapshot(
     db: sqlite_utils.Database, stream: str, head: tuple[int, str], state: CompetitionState
 ) -> None:
     """Keep the state at (version, hash) so another process need not fold again."""
-    db.conn.execute(
-        "CREATE TABLE IF NOT EXISTS rm_snapshots (competition TEXT PRIMARY KEY, "
-        "version INTEGER NOT NULL, hash TEXT NOT NULL, state BLOB NOT NULL)"
-    )
+    db.conn.execute(_SNAPSHOTS_TABLE)
     kept = db.conn.execute(
         "SELECT version FROM rm_snapshots WHERE competition = ?", [stream]
     ).fetchone()
