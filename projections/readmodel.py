@@ -84,28 +84,45 @@ def position(db: sqlite_utils.Database) -> int:
     return int(rows[0]["position"]) if rows else 0
 
 
-def _plain(obj: Any) -> dict[str, Any]:
-    data = msgspec.to_builtins(obj)
-    assert isinstance(data, dict)
-    return data
+def _cell(value: Any) -> Any:
+    """A row field as SQLite stores it: lists, tuples, structs and dicts as JSON
+    text (as msgspec turns them into plain data), dates as ISO text, booleans as
+    0/1."""
+    kind = type(value)
+    if value is None or kind is int or kind is str or kind is float:
+        return value
+    if kind is bool:
+        return int(value)
+    plain = msgspec.to_builtins(value)
+    if isinstance(plain, (list, dict)):
+        return _json.encode(plain).decode()
+    return plain
 
 
-def competition_rows(state: CompetitionState) -> dict[str, list[dict[str, Any]]]:
-    """Every read-model row of one competition, from its state."""
+def _row(prefix: tuple[Any, ...], obj: msgspec.Struct) -> tuple[Any, ...]:
+    """A table row: its leading key columns, then the struct's fields in order."""
+    return (*prefix, *map(_cell, msgspec.structs.astuple(obj)))
+
+
+Rows = dict[str, list[tuple[Any, ...]]]
+
+
+def competition_rows(state: CompetitionState) -> Rows:
+    """Every read-model row of one competition, from its state, as stored."""
     comp = state.slug
     resolver = Resolver(state)  # one for every table: each outcome is worked out once
-    out: dict[str, list[dict[str, Any]]] = {name: [] for name in _PKS if name != "rm_events"}
+    out: Rows = {name: [] for name in _PKS if name != "rm_events"}
     for stage in stage_rows(state, resolver):
-        out["rm_stages"].append({"competition": comp, **_plain(stage)})
+        out["rm_stages"].append(_row((comp,), stage))
         if stage.format == "group":
             for row in table_rows(state, stage.slug, resolver, outlook=False):
-                out["rm_standings"].append({"competition": comp, **_plain(row)})
+                out["rm_standings"].append(_row((comp,), row))
         for match in bracket_matches(state, stage.slug, resolver):
             key = match.fixture or f"bye:{match.round}:{match.home}"
-            out["rm_bracket"].append({"competition": comp, "key": key, **_plain(match)})
+            out["rm_bracket"].append(_row((comp, key), match))
     _, entries = qualifiers(state, resolver)
     for n, entry in enumerate(entries, start=1):
-        out["rm_qualifiers"].append({"competition": comp, "entry": n, **_plain(entry)})
+        out["rm_qualifiers"].append(_row((comp, n), entry))
     return out
 
 
@@ -168,7 +185,7 @@ _ROW_TYPES: dict[str, tuple[type, dict[str, type]]] = {
 }
 
 
-def _ensure_tables(db: sqlite_utils.Database) -> None:
+def _ensure_tables(db: sqlite_utils.Database, *, indexes: bool = True) -> None:
     # One look at the catalogue: this runs on every append.
     marks = ", ".join("?" for _ in TABLES)
     have = {
@@ -202,8 +219,13 @@ def _ensure_tables(db: sqlite_utils.Database) -> None:
             },
             pk="position",
         )
-        db.table("rm_events").create_index(["stream", "occurred_on"])
-        db.table("rm_events").create_index(["recorded_at"])
+        if indexes:
+            _index_events(db)
+
+
+def _index_events(db: sqlite_utils.Database) -> None:
+    db.table("rm_events").create_index(["stream", "occurred_on"])
+    db.table("rm_events").create_index(["recorded_at"])
 
 
 Current = tuple[tuple[int, str], CompetitionState]
@@ -341,7 +363,7 @@ def _write_touched(conn: sqlite3.Connection, state: CompetitionState, reach: Rea
         fixtures.update(dict.fromkeys(stage.slotted))
     stages: dict[str, None] = {}
     groups: dict[tuple[str, str], None] = {}
-    bracket: list[dict[str, Any]] = []
+    bracket: list[tuple[Any, ...]] = []
     for fixture in fixtures:
         fx = state.fixtures.get(fixture)
         if fx is None:
@@ -351,36 +373,21 @@ def _write_touched(conn: sqlite3.Connection, state: CompetitionState, reach: Rea
         group = fx.group or ""
         if stage.format == "group" and group in resolver.group_names(stage):
             groups[(stage.stage, group)] = None
-        match = bracket_match(state, resolver, fx)
-        bracket.append({"competition": comp, "key": fixture, **_plain(match)})
+        bracket.append(_row((comp, fixture), bracket_match(state, resolver, fx)))
     _upsert_rows(conn, "rm_bracket", bracket)
     for stage_slug, group in groups:
-        rows = [{"competition": comp, **_plain(r)} for r in group_rows(stage_slug, group, resolver)]
+        rows = [_row((comp,), r) for r in group_rows(stage_slug, group, resolver)]
         scope = {"competition": comp, "stage": stage_slug, "group": group}
         _replace_rows(conn, "rm_standings", scope, rows)
     _upsert_rows(
         conn,
         "rm_stages",
-        [
-            {"competition": comp, **_plain(stage_row(state, state.stages[slug], resolver))}
-            for slug in stages
-        ],
+        [_row((comp,), stage_row(state, state.stages[slug], resolver)) for slug in stages],
     )
     if reach.paths or (fixtures and state.paths):
         _, entries = qualifiers(state, resolver)
-        rows = [
-            {"competition": comp, "entry": n, **_plain(entry)}
-            for n, entry in enumerate(entries, start=1)
-        ]
+        rows = [_row((comp, n), entry) for n, entry in enumerate(entries, start=1)]
         _replace_rows(conn, "rm_qualifiers", {"competition": comp}, rows)
-
-
-def _sql_value(value: Any) -> Any:
-    if isinstance(value, (list, dict)):
-        return _json.encode(value).decode()
-    if isinstance(value, bool):
-        return int(value)
-    return value
 
 
 _json = msgspec.json.Encoder()
@@ -392,18 +399,16 @@ def _layout(table: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
     once: reading type hints on every append would cost more than the diff)."""
     row_type, extra = _ROW_TYPES[table]
     columns = tuple(_columns(row_type, extra))
+    # Rows are built from the struct's fields in order (see `_row`).
+    assert columns == (*extra, *row_type.__struct_fields__), table  # type: ignore[attr-defined]
     return columns, tuple(columns.index(c) for c in _PKS[table])
 
 
-def _row(columns: tuple[str, ...], item: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(_sql_value(item.get(c)) for c in columns)
-
-
 def _replace_rows(
-    conn: sqlite3.Connection, table: str, scope: dict[str, Any], items: list[dict[str, Any]]
+    conn: sqlite3.Connection, table: str, scope: dict[str, Any], rows: list[tuple[Any, ...]]
 ) -> None:
     """Make the rows of `table` within `scope` (column values, a prefix of its
-    key) equal `items`, writing only the rows that changed: an append in a large
+    key) equal `rows`, writing only the rows that changed: an append in a large
     competition touches a few rows, not all."""
     columns, at = _layout(table)
     pk = _PKS[table]
@@ -414,10 +419,7 @@ def _replace_rows(
         tuple(row[i] for i in at): row
         for row in conn.execute(f"SELECT {names} FROM {table} WHERE {within}", list(scope.values()))
     }
-    new = {}
-    for item in items:
-        row = _row(columns, item)
-        new[tuple(row[i] for i in at)] = row
+    new = {tuple(row[i] for i in at): row for row in rows}
     gone = [key for key in old if key not in new]
     if gone:
         conn.executemany(f"DELETE FROM {table} WHERE {where}", gone)
@@ -427,16 +429,13 @@ def _replace_rows(
         conn.executemany(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})", changed)
 
 
-def _upsert_rows(conn: sqlite3.Connection, table: str, items: list[dict[str, Any]]) -> None:
-    """Write `items` over the rows with the same keys."""
-    if items:
+def _upsert_rows(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """Write `rows` over the rows with the same keys."""
+    if rows:
         columns, _ = _layout(table)
         names = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
-        conn.executemany(
-            f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})",
-            [_row(columns, item) for item in items],
-        )
+        conn.executemany(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 @contextlib.contextmanager
@@ -460,30 +459,55 @@ def rebuild(
 ) -> int:
     """Drop every read-model table and build it again, one competition at a time
     (each event decoded once; memory bounded by the largest competition), all in
-    one transaction: a crash leaves the old tables, never empty ones."""
+    one transaction: a crash leaves the old tables, never empty ones.
+
+    Snapshots are not written here: they would double what a rebuild writes, and
+    the next catch-up of each competition keeps one again (until then a process
+    folds that competition's own events)."""
     count, final = 0, 0
+    # Rows gathered over a few competitions, written a few thousand at a time.
+    pending: Rows = {table: [] for table in (*_ROW_TYPES, "rm_events")}
     with _write_lock(db):
         for table in TABLES:
             if db[table].exists():
                 db.table(table).drop()
-        _ensure_tables(db)
+        # The event log's indexes are made once its rows are in: cheaper than
+        # keeping them sorted row by row.
+        _ensure_tables(db, indexes=False)
         for records in streams:
             if not records:
                 continue
-            _insert_events(db.conn, [_event_row(r) for r in records])
+            pending["rm_events"].extend(_event_row(r) for r in records)
             state = fold(records)
-            for table, items in competition_rows(state).items():
-                _replace_rows(db.conn, table, {"competition": state.slug}, items)
-            last = records[-1]
-            save_snapshot(db, last.stream, (last.version, last.hash), state)
+            for table, rows in competition_rows(state).items():
+                pending[table].extend(rows)
             count += len(records)
             final = max(final, max(r.position for r in records))
+            if sum(map(len, pending.values())) >= 5000:
+                _insert_all(db.conn, pending)
+        _insert_all(db.conn, pending)
+        _index_events(db)
         if count:
             db.conn.execute(
                 "INSERT OR REPLACE INTO rm_position (reader, position) VALUES (?, ?)",
                 (READER, final),
             )
     return count
+
+
+def _insert_all(conn: sqlite3.Connection, pending: Rows) -> None:
+    """Write the rows gathered for each (new, empty) table, and forget them."""
+    for table, rows in pending.items():
+        if not rows:
+            continue
+        if table == "rm_events":
+            _insert_events(conn, rows)
+        else:
+            columns, _ = _layout(table)
+            names = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        rows.clear()
 
 
 # --- snapshots: a competition's folded state at a known head -----------------------
