@@ -78,10 +78,15 @@ READER = "ledger"
 
 
 def position(db: sqlite_utils.Database) -> int:
-    if not db["rm_position"].exists():
-        return 0
-    rows = list(db.query("SELECT position FROM rm_position WHERE reader = ?", [READER]))
-    return int(rows[0]["position"]) if rows else 0
+    try:
+        row = db.conn.execute(
+            "SELECT position FROM rm_position WHERE reader = ?", [READER]
+        ).fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return 0  # never caught up
+        raise
+    return int(row[0]) if row else 0
 
 
 def _cell(value: Any) -> Any:
