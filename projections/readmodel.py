@@ -10,10 +10,12 @@ rm_standings, rm_bracket, rm_qualifiers, rm_position.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import sqlite3
+import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, get_args, get_type_hints
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import msgspec
 import sqlite_utils
@@ -105,8 +107,35 @@ def _cell(value: Any) -> Any:
 
 
 def _row(prefix: tuple[Any, ...], obj: msgspec.Struct) -> tuple[Any, ...]:
-    """A table row: its leading key columns, then the struct's fields in order."""
-    return (*prefix, *map(_cell, msgspec.structs.astuple(obj)))
+    """A table row: its leading key columns, then the struct's fields in order
+    (only fields that may hold more than a number or text need converting:
+    SQLite stores a bool as 0/1 itself)."""
+    values = msgspec.structs.astuple(obj)
+    convert = _converted_fields(type(obj))
+    if convert:
+        cells = list(values)
+        for i in convert:
+            cells[i] = _cell(cells[i])
+        values = tuple(cells)
+    return (*prefix, *values)
+
+
+_SCALARS = {int, str, bool, float, type(None)}
+
+
+@functools.cache
+def _converted_fields(row_type: type) -> tuple[int, ...]:
+    """Where the fields of a row type may hold lists, structs or dates."""
+    hints = get_type_hints(row_type)
+    fields: tuple[str, ...] = row_type.__struct_fields__  # type: ignore[attr-defined]
+    out = []
+    for n, name in enumerate(fields):
+        hint = hints[name]
+        union = get_origin(hint) in (Union, types.UnionType)
+        kinds = set(get_args(hint)) if union else {hint}
+        if not kinds <= _SCALARS:
+            out.append(n)
+    return tuple(out)
 
 
 Rows = dict[str, list[tuple[Any, ...]]]
@@ -152,12 +181,24 @@ def _event_row(rec: Recorded) -> tuple[Any, ...]:
         rec.version,
         rec.event.event_id,
         tag_of(rec.event),
-        rec.event.occurred_on.isoformat(),
-        rec.recorded_at.isoformat(),
+        _iso_date(rec.event.occurred_on),
+        _iso_time(rec.recorded_at, rec.recorded_at.utcoffset()),
         rec.hash,
         rec.prev_hash,
         rec.event.source,
     )
+
+
+# The facts of one append share their recorded time, and many share a date.
+@functools.lru_cache(maxsize=1024)
+def _iso_date(day: dt.date) -> str:
+    return day.isoformat()
+
+
+@functools.lru_cache(maxsize=64)
+def _iso_time(moment: dt.datetime, offset: dt.timedelta | None) -> str:
+    # The offset is part of the key: equal instants in other zones print otherwise.
+    return moment.isoformat()
 
 
 def _insert_events(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
