@@ -87,7 +87,13 @@ EVENT_TYPES: tuple[type[Any], ...] = get_args(Event)
 BY_TAG: dict[str, type[Any]] = {cls.__struct_config__.tag: cls for cls in EVENT_TYPES}
 
 
+_TAG_OF: dict[type[Any], str] = {cls: tag for tag, cls in BY_TAG.items()}
+
+
 def tag_of(event: Event) -> str:
+    known = _TAG_OF.get(type(event))  # read per event on every replay: looked up once
+    if known is not None:
+        return known
     tag = type(event).__struct_config__.tag
     assert isinstance(tag, str)
     return tag

@@ -347,6 +347,33 @@ def apply(state: CompetitionState, event: Event) -> None:
 
 def _apply(state: CompetitionState, event: Event) -> None:
     match event:
+        # The commonest facts first: a match tries its cases in order.
+        case ResultRecorded() | ResultCorrected():
+            fx = _touch(state, event.fixture, event)
+            fx.result, fx.voided, fx.forfeit = event, None, None
+        case FixtureScheduled():
+            if state.withdrawn_draw(event.fixture):
+                return  # scheduled by a draw that a later draw replaced
+            state.fixtures[event.fixture] = FixtureState(
+                fixture=event.fixture,
+                stage=event.stage,
+                round=event.round,
+                group=event.group,
+                home=event.home,
+                away=event.away,
+                kickoff=event.kickoff,
+                venue=event.venue,
+                scheduled_by=event.event_id,
+                facts=[event.event_id],
+                order=len(state.stages[event.stage].fixtures),
+            )
+            stage = state.stages[event.stage]
+            stage.fixtures.append(event.fixture)
+            if isinstance(event.home, TeamSide) and isinstance(event.away, TeamSide):
+                pair = (state.canonical(event.home.team), state.canonical(event.away.team))
+                stage.by_pair.setdefault(pair, []).append(event.fixture)
+            else:
+                stage.slotted.append(event.fixture)
         case CompetitionCreated():
             state.slug, state.name, state.season = event.competition, event.name, event.season
             state.created_by = event.event_id
@@ -407,29 +434,6 @@ def _apply(state: CompetitionState, event: Event) -> None:
             state.stages[event.stage].draw = event.event_id
             for drawn in event.fixtures:
                 state.drawn_by[drawn] = event.event_id
-        case FixtureScheduled():
-            if state.withdrawn_draw(event.fixture):
-                return  # scheduled by a draw that a later draw replaced
-            state.fixtures[event.fixture] = FixtureState(
-                fixture=event.fixture,
-                stage=event.stage,
-                round=event.round,
-                group=event.group,
-                home=event.home,
-                away=event.away,
-                kickoff=event.kickoff,
-                venue=event.venue,
-                scheduled_by=event.event_id,
-                facts=[event.event_id],
-                order=len(state.stages[event.stage].fixtures),
-            )
-            stage = state.stages[event.stage]
-            stage.fixtures.append(event.fixture)
-            if isinstance(event.home, TeamSide) and isinstance(event.away, TeamSide):
-                pair = (state.canonical(event.home.team), state.canonical(event.away.team))
-                stage.by_pair.setdefault(pair, []).append(event.fixture)
-            else:
-                stage.slotted.append(event.fixture)
         case FixtureRescheduled():
             fx = _touch(state, event.fixture, event)
             fx.kickoff = event.kickoff
@@ -441,9 +445,6 @@ def _apply(state: CompetitionState, event: Event) -> None:
             state.stages[event.stage].byes.append(event)
         case RoundCancelled():
             state.stages[event.stage].cancelled_rounds[event.round] = event
-        case ResultRecorded() | ResultCorrected():
-            fx = _touch(state, event.fixture, event)
-            fx.result, fx.voided, fx.forfeit = event, None, None
         case ResultVoided():
             fx = _touch(state, event.fixture, event)
             fx.result, fx.voided, fx.forfeit, fx.advancement = None, event, None, None

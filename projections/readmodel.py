@@ -10,15 +10,41 @@ rm_standings, rm_bracket, rm_qualifiers, rm_position.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import sqlite3
+import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, get_args, get_type_hints
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import msgspec
 import sqlite_utils
 
-from events.catalogue import Recorded, tag_of
+from events.catalogue import Event, Recorded, tag_of
+from events.matches import (
+    AdvancementDecided,
+    CardsRecorded,
+    FixtureCancelled,
+    FixtureRescheduled,
+    FixtureScheduled,
+    ForfeitAwarded,
+    ResultCorrected,
+    ResultRecorded,
+    ResultVoided,
+)
+from events.qualification import (
+    BerthAllocationChanged,
+    BerthAllocationConfirmed,
+    BerthDeclined,
+    BerthReallocated,
+    QualifierDeclared,
+)
+from events.structure import (
+    AssumptionRecorded,
+    FactRetracted,
+    QualificationPathDefined,
+    SlotFilled,
+)
 from projections.model import CompetitionState, fold
 from projections.qualifiers import QualifierEntry, qualifiers
 from projections.resolve import Resolver
@@ -26,7 +52,10 @@ from projections.views import (
     BracketMatch,
     StageRow,
     TableRow,
+    bracket_match,
     bracket_matches,
+    group_rows,
+    stage_row,
     stage_rows,
     table_rows,
 )
@@ -51,34 +80,83 @@ READER = "ledger"
 
 
 def position(db: sqlite_utils.Database) -> int:
-    if not db["rm_position"].exists():
-        return 0
-    rows = list(db.query("SELECT position FROM rm_position WHERE reader = ?", [READER]))
-    return int(rows[0]["position"]) if rows else 0
+    try:
+        row = db.conn.execute(
+            "SELECT position FROM rm_position WHERE reader = ?", [READER]
+        ).fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return 0  # never caught up
+        raise
+    return int(row[0]) if row else 0
 
 
-def _plain(obj: Any) -> dict[str, Any]:
-    data = msgspec.to_builtins(obj)
-    assert isinstance(data, dict)
-    return data
+def _cell(value: Any) -> Any:
+    """A row field as SQLite stores it: lists, tuples, structs and dicts as JSON
+    text (as msgspec turns them into plain data), dates as ISO text, booleans as
+    0/1."""
+    kind = type(value)
+    if value is None or kind is int or kind is str or kind is float:
+        return value
+    if kind is bool:
+        return int(value)
+    plain = msgspec.to_builtins(value)
+    if isinstance(plain, (list, dict)):
+        return _json.encode(plain).decode()
+    return plain
 
 
-def competition_rows(state: CompetitionState) -> dict[str, list[dict[str, Any]]]:
-    """Every read-model row of one competition, from its state."""
+def _row(prefix: tuple[Any, ...], obj: msgspec.Struct) -> tuple[Any, ...]:
+    """A table row: its leading key columns, then the struct's fields in order
+    (only fields that may hold more than a number or text need converting:
+    SQLite stores a bool as 0/1 itself)."""
+    values = msgspec.structs.astuple(obj)
+    convert = _converted_fields(type(obj))
+    if convert:
+        cells = list(values)
+        for i in convert:
+            cells[i] = _cell(cells[i])
+        values = tuple(cells)
+    return (*prefix, *values)
+
+
+_SCALARS = {int, str, bool, float, type(None)}
+
+
+@functools.cache
+def _converted_fields(row_type: type) -> tuple[int, ...]:
+    """Where the fields of a row type may hold lists, structs or dates."""
+    hints = get_type_hints(row_type)
+    fields: tuple[str, ...] = row_type.__struct_fields__  # type: ignore[attr-defined]
+    out = []
+    for n, name in enumerate(fields):
+        hint = hints[name]
+        union = get_origin(hint) in (Union, types.UnionType)
+        kinds = set(get_args(hint)) if union else {hint}
+        if not kinds <= _SCALARS:
+            out.append(n)
+    return tuple(out)
+
+
+Rows = dict[str, list[tuple[Any, ...]]]
+
+
+def competition_rows(state: CompetitionState) -> Rows:
+    """Every read-model row of one competition, from its state, as stored."""
     comp = state.slug
     resolver = Resolver(state)  # one for every table: each outcome is worked out once
-    out: dict[str, list[dict[str, Any]]] = {name: [] for name in _PKS if name != "rm_events"}
+    out: Rows = {name: [] for name in _PKS if name != "rm_events"}
     for stage in stage_rows(state, resolver):
-        out["rm_stages"].append({"competition": comp, **_plain(stage)})
+        out["rm_stages"].append(_row((comp,), stage))
         if stage.format == "group":
             for row in table_rows(state, stage.slug, resolver, outlook=False):
-                out["rm_standings"].append({"competition": comp, **_plain(row)})
+                out["rm_standings"].append(_row((comp,), row))
         for match in bracket_matches(state, stage.slug, resolver):
             key = match.fixture or f"bye:{match.round}:{match.home}"
-            out["rm_bracket"].append({"competition": comp, "key": key, **_plain(match)})
+            out["rm_bracket"].append(_row((comp, key), match))
     _, entries = qualifiers(state, resolver)
     for n, entry in enumerate(entries, start=1):
-        out["rm_qualifiers"].append({"competition": comp, "entry": n, **_plain(entry)})
+        out["rm_qualifiers"].append(_row((comp, n), entry))
     return out
 
 
@@ -103,12 +181,24 @@ def _event_row(rec: Recorded) -> tuple[Any, ...]:
         rec.version,
         rec.event.event_id,
         tag_of(rec.event),
-        rec.event.occurred_on.isoformat(),
-        rec.recorded_at.isoformat(),
+        _iso_date(rec.event.occurred_on),
+        _iso_time(rec.recorded_at, rec.recorded_at.utcoffset()),
         rec.hash,
         rec.prev_hash,
         rec.event.source,
     )
+
+
+# The facts of one append share their recorded time, and many share a date.
+@functools.lru_cache(maxsize=1024)
+def _iso_date(day: dt.date) -> str:
+    return day.isoformat()
+
+
+@functools.lru_cache(maxsize=64)
+def _iso_time(moment: dt.datetime, offset: dt.timedelta | None) -> str:
+    # The offset is part of the key: equal instants in other zones print otherwise.
+    return moment.isoformat()
 
 
 def _insert_events(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -141,13 +231,25 @@ _ROW_TYPES: dict[str, tuple[type, dict[str, type]]] = {
 }
 
 
-def _ensure_tables(db: sqlite_utils.Database) -> None:
+def _ensure_tables(db: sqlite_utils.Database, *, indexes: bool = True) -> None:
+    # One look at the catalogue: this runs on every append.
+    marks = ", ".join("?" for _ in TABLES)
+    have = {
+        row[0]
+        for row in db.conn.execute(
+            f"SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ({marks})", TABLES
+        )
+    }
+    if len(have) == len(TABLES):
+        return
     for table, (row_type, extra) in _ROW_TYPES.items():
-        if not db.table(table).exists():
+        if table not in have:
             db.table(table).create(_columns(row_type, extra), pk=_PKS[table])
-    if not db["rm_position"].exists():
+    if "rm_position" not in have:
         db.table("rm_position").create({"reader": str, "position": int}, pk="reader")
-    if not db["rm_events"].exists():
+    if "rm_snapshots" not in have:
+        db.conn.execute(_SNAPSHOTS_TABLE)
+    if "rm_events" not in have:
         db.table("rm_events").create(
             {
                 "position": int,
@@ -163,11 +265,19 @@ def _ensure_tables(db: sqlite_utils.Database) -> None:
             },
             pk="position",
         )
-        db.table("rm_events").create_index(["stream", "occurred_on"])
-        db.table("rm_events").create_index(["recorded_at"])
+        if indexes:
+            _index_events(db)
+
+
+def _index_events(db: sqlite_utils.Database) -> None:
+    db.table("rm_events").create_index(["stream", "occurred_on"])
+    db.table("rm_events").create_index(["recorded_at"])
 
 
 Current = tuple[tuple[int, str], CompetitionState]
+
+# A stream with more new facts than this is caught up by rewriting all its rows.
+_TOUCH_LIMIT = 256
 
 
 def catch_up(
@@ -180,17 +290,25 @@ def catch_up(
 
     The position is read inside a write transaction taken up front, so two
     readers catching up at once take turns and each event is applied once.
+    A competition's rows are rewritten only where its new facts can change
+    them (see `touched`); facts that change its structure rewrite them all.
     """
     with _write_lock(db):
         _ensure_tables(db)
         last = position(db)
-        changed: dict[str, None] = {}
+        # The new facts of each changed stream; None once there are too many
+        # to be worth sorting out (memory stays bounded on a long catch-up).
+        changed: dict[str, list[Event] | None] = {}
         count, final = 0, last
         rows: list[tuple[Any, ...]] = []
         # Streamed in pages: memory stays bounded however long the log is.
         for rec in read_after(last):
             rows.append(_event_row(rec))
-            changed[rec.stream] = None
+            news = changed.setdefault(rec.stream, [])
+            if news is not None:
+                news.append(rec.event)
+                if len(news) > _TOUCH_LIMIT:
+                    changed[rec.stream] = None
             count, final = count + 1, rec.position
             if len(rows) >= 5000:
                 _insert_events(db.conn, rows)
@@ -198,10 +316,14 @@ def catch_up(
         _insert_events(db.conn, rows)
         if not count:
             return 0
-        for stream in changed:
+        for stream, news in changed.items():
             head, state = state_of(stream)
-            for table, items in competition_rows(state).items():
-                _replace_rows(db.conn, table, stream, items)
+            reach = touched(state, news) if news is not None else None
+            if reach is None:
+                for table, items in competition_rows(state).items():
+                    _replace_rows(db.conn, table, {"competition": stream}, items)
+            else:
+                _write_touched(db.conn, state, reach)
             save_snapshot(db, stream, head, state)
         db.conn.execute(
             "INSERT OR REPLACE INTO rm_position (reader, position) VALUES (?, ?)", (READER, final)
@@ -209,12 +331,109 @@ def catch_up(
     return count
 
 
-def _sql_value(value: Any) -> Any:
-    if isinstance(value, (list, dict)):
-        return _json.encode(value).decode()
-    if isinstance(value, bool):
-        return int(value)
-    return value
+# Facts whose whole effect on the read models goes through the one fixture
+# they name: its row, and what its outcome decides (slots fed by it, its
+# group's table, its stage's row, the qualifier list).
+_FIXTURE_FACTS = (
+    ResultRecorded,
+    ResultCorrected,
+    ResultVoided,
+    ForfeitAwarded,
+    AdvancementDecided,
+    CardsRecorded,
+    FixtureRescheduled,
+    FixtureCancelled,
+)
+# Facts that only the qualifier list shows.
+_PATH_FACTS = (
+    QualificationPathDefined,
+    QualifierDeclared,
+    SlotFilled,
+    BerthAllocationConfirmed,
+    BerthAllocationChanged,
+    BerthDeclined,
+    BerthReallocated,
+)
+# Facts no read-model table shows (the audit reads them from the log).
+_QUIET_FACTS = (AssumptionRecorded,)
+
+
+class Reach(msgspec.Struct, frozen=True):
+    """What new facts can change in a competition's read-model rows."""
+
+    fixtures: tuple[str, ...]
+    paths: bool
+
+
+def touched(state: CompetitionState, events: Sequence[Event]) -> Reach | None:
+    """What `events` (already in `state`) can change in the read models, or None
+    when they can change anything: stages, groups, entries, withdrawals, aliases,
+    rules, lots, byes and draws reach every table."""
+    fixtures: dict[str, None] = {}
+    paths = False
+    for event in events:
+        facts: list[tuple[Event, bool]] = [(event, True)]
+        if event.supersedes is not None:
+            old = state.events.get(event.supersedes)
+            if old is None:
+                return None
+            facts.append((old, False))  # retired: its effect is undone
+        for fact, new in facts:
+            if isinstance(fact, (*_FIXTURE_FACTS, FixtureScheduled)):
+                if isinstance(fact, FixtureScheduled) and not (new and fact.supersedes is None):
+                    return None  # a fixture replaced or withdrawn: its stage changes shape
+                fixtures[fact.fixture] = None
+            elif isinstance(fact, FactRetracted) and new:
+                continue  # its effect is the retirement of the fact it names
+            elif isinstance(fact, _PATH_FACTS):
+                paths = True
+            elif not isinstance(fact, _QUIET_FACTS):
+                return None
+    if any(f not in state.fixtures for f in fixtures):
+        return None
+    return Reach(tuple(fixtures), paths)
+
+
+def _write_touched(conn: sqlite3.Connection, state: CompetitionState, reach: Reach) -> None:
+    """Rewrite the rows `reach` can change, computed from the state like a rebuild.
+
+    A fixture whose sides are named teams depends on nothing but itself (its
+    facts, its stage's rules and withdrawals, aliases: structure, which takes
+    the other path). Every fixture with a slot on a side is rewritten, as are
+    the tables of the groups, the rows of the stages and the qualifier list
+    that any rewritten fixture belongs to or can decide."""
+    comp = state.slug
+    resolver = Resolver(state)
+    fixtures = dict.fromkeys(reach.fixtures)
+    for stage in state.stages.values():
+        fixtures.update(dict.fromkeys(stage.slotted))
+    stages: dict[str, None] = {}
+    groups: dict[tuple[str, str], None] = {}
+    bracket: list[tuple[Any, ...]] = []
+    for fixture in fixtures:
+        fx = state.fixtures.get(fixture)
+        if fx is None:
+            continue
+        stage = state.stages[fx.stage]
+        stages[stage.stage] = None
+        group = fx.group or ""
+        if stage.format == "group" and group in resolver.group_names(stage):
+            groups[(stage.stage, group)] = None
+        bracket.append(_row((comp, fixture), bracket_match(state, resolver, fx)))
+    _upsert_rows(conn, "rm_bracket", bracket)
+    for stage_slug, group in groups:
+        rows = [_row((comp,), r) for r in group_rows(stage_slug, group, resolver)]
+        scope = {"competition": comp, "stage": stage_slug, "group": group}
+        _replace_rows(conn, "rm_standings", scope, rows)
+    _upsert_rows(
+        conn,
+        "rm_stages",
+        [_row((comp,), stage_row(state, state.stages[slug], resolver)) for slug in stages],
+    )
+    if reach.paths or (fixtures and state.paths):
+        _, entries = qualifiers(state, resolver)
+        rows = [_row((comp, n), entry) for n, entry in enumerate(entries, start=1)]
+        _replace_rows(conn, "rm_qualifiers", {"competition": comp}, rows)
 
 
 _json = msgspec.json.Encoder()
@@ -226,26 +445,27 @@ def _layout(table: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
     once: reading type hints on every append would cost more than the diff)."""
     row_type, extra = _ROW_TYPES[table]
     columns = tuple(_columns(row_type, extra))
+    # Rows are built from the struct's fields in order (see `_row`).
+    assert columns == (*extra, *row_type.__struct_fields__), table  # type: ignore[attr-defined]
     return columns, tuple(columns.index(c) for c in _PKS[table])
 
 
 def _replace_rows(
-    conn: sqlite3.Connection, table: str, competition: str, items: list[dict[str, Any]]
+    conn: sqlite3.Connection, table: str, scope: dict[str, Any], rows: list[tuple[Any, ...]]
 ) -> None:
-    """Make the competition's rows of `table` equal `items`, writing only the rows
-    that changed: an append in a large competition touches a few rows, not all."""
+    """Make the rows of `table` within `scope` (column values, a prefix of its
+    key) equal `rows`, writing only the rows that changed: an append in a large
+    competition touches a few rows, not all."""
     columns, at = _layout(table)
     pk = _PKS[table]
     where = " AND ".join(f'"{c}" = ?' for c in pk)
     names = ", ".join(f'"{c}"' for c in columns)
+    within = " AND ".join(f'"{c}" = ?' for c in scope)
     old = {
         tuple(row[i] for i in at): row
-        for row in conn.execute(f"SELECT {names} FROM {table} WHERE competition = ?", [competition])
+        for row in conn.execute(f"SELECT {names} FROM {table} WHERE {within}", list(scope.values()))
     }
-    new = {}
-    for item in items:
-        row = tuple(_sql_value(item.get(c)) for c in columns)
-        new[tuple(row[i] for i in at)] = row
+    new = {tuple(row[i] for i in at): row for row in rows}
     gone = [key for key in old if key not in new]
     if gone:
         conn.executemany(f"DELETE FROM {table} WHERE {where}", gone)
@@ -253,6 +473,15 @@ def _replace_rows(
     if changed:
         marks = ", ".join("?" for _ in columns)
         conn.executemany(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})", changed)
+
+
+def _upsert_rows(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
+    """Write `rows` over the rows with the same keys."""
+    if rows:
+        columns, _ = _layout(table)
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        conn.executemany(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 @contextlib.contextmanager
@@ -276,24 +505,34 @@ def rebuild(
 ) -> int:
     """Drop every read-model table and build it again, one competition at a time
     (each event decoded once; memory bounded by the largest competition), all in
-    one transaction: a crash leaves the old tables, never empty ones."""
+    one transaction: a crash leaves the old tables, never empty ones.
+
+    Snapshots are not written here: they would double what a rebuild writes, and
+    the next catch-up of each competition keeps one again (until then a process
+    folds that competition's own events)."""
     count, final = 0, 0
+    # Rows gathered over a few competitions, written a few thousand at a time.
+    pending: Rows = {table: [] for table in (*_ROW_TYPES, "rm_events")}
     with _write_lock(db):
         for table in TABLES:
             if db[table].exists():
                 db.table(table).drop()
-        _ensure_tables(db)
+        # The event log's indexes are made once its rows are in: cheaper than
+        # keeping them sorted row by row.
+        _ensure_tables(db, indexes=False)
         for records in streams:
             if not records:
                 continue
-            _insert_events(db.conn, [_event_row(r) for r in records])
+            pending["rm_events"].extend(_event_row(r) for r in records)
             state = fold(records)
-            for table, items in competition_rows(state).items():
-                _replace_rows(db.conn, table, state.slug, items)
-            last = records[-1]
-            save_snapshot(db, last.stream, (last.version, last.hash), state)
+            for table, rows in competition_rows(state).items():
+                pending[table].extend(rows)
             count += len(records)
             final = max(final, max(r.position for r in records))
+            if sum(map(len, pending.values())) >= 5000:
+                _insert_all(db.conn, pending)
+        _insert_all(db.conn, pending)
+        _index_events(db)
         if count:
             db.conn.execute(
                 "INSERT OR REPLACE INTO rm_position (reader, position) VALUES (?, ?)",
@@ -302,11 +541,31 @@ def rebuild(
     return count
 
 
+def _insert_all(conn: sqlite3.Connection, pending: Rows) -> None:
+    """Write the rows gathered for each (new, empty) table, and forget them."""
+    for table, rows in pending.items():
+        if not rows:
+            continue
+        if table == "rm_events":
+            _insert_events(conn, rows)
+        else:
+            columns, _ = _layout(table)
+            names = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        rows.clear()
+
+
 # --- snapshots: a competition's folded state at a known head -----------------------
 
 _snapshot_encoder = msgspec.msgpack.Encoder()
 _snapshot_decoder = msgspec.msgpack.Decoder(CompetitionState)
 
+
+_SNAPSHOTS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS rm_snapshots (competition TEXT PRIMARY KEY, "
+    "version INTEGER NOT NULL, hash TEXT NOT NULL, state BLOB NOT NULL)"
+)
 
 # A new snapshot is written once the kept one is this many events behind: a
 # process starting from it applies at most that many facts.
@@ -317,10 +576,7 @@ def save_snapshot(
     db: sqlite_utils.Database, stream: str, head: tuple[int, str], state: CompetitionState
 ) -> None:
     """Keep the state at (version, hash) so another process need not fold again."""
-    db.conn.execute(
-        "CREATE TABLE IF NOT EXISTS rm_snapshots (competition TEXT PRIMARY KEY, "
-        "version INTEGER NOT NULL, hash TEXT NOT NULL, state BLOB NOT NULL)"
-    )
+    db.conn.execute(_SNAPSHOTS_TABLE)
     kept = db.conn.execute(
         "SELECT version FROM rm_snapshots WHERE competition = ?", [stream]
     ).fetchone()

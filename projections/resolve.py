@@ -50,6 +50,10 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+# Outcomes that leave a group unfinished.
+_OPEN = ("scheduled", "void", "disputed")
+
+
 class Resolver:
     """Resolves slots against one folded state; caches within that state only."""
 
@@ -92,6 +96,8 @@ class Resolver:
     # -- resolving -----------------------------------------------------------
 
     def team(self, side: Side) -> str | None:
+        if type(side) is TeamSide:  # the common case, before the match below
+            return self.state.canonical(side.team)
         match side:
             case TeamSide():
                 return self.state.canonical(side.team)
@@ -402,8 +408,30 @@ class Resolver:
         stage = self.state.stages[stage_slug]
         teams = set(self.group_teams(stage, group))
         met: set[frozenset[str]] = set()
+        canonical = self.state.canonical
         for fx in self.group_fixtures(stage, group):
-            if self.outcome(fx.fixture).status in ("scheduled", "void", "disputed"):
+            if type(fx.home) is TeamSide and type(fx.away) is TeamSide:
+                # Two named teams: the outcome depends on nothing else, and one
+                # with a result not pinned to other teams, a forfeit or a
+                # cancellation is settled (what `outcome` would say, without
+                # writing its sentence).
+                named = (canonical(fx.home.team), canonical(fx.away.team))
+                result, pinned = fx.result, fx.result.teams if fx.result else None
+                settled = (
+                    fx.cancelled is not None
+                    or fx.forfeit is not None
+                    or (
+                        result is not None
+                        and (
+                            pinned is None or (canonical(pinned[0]), canonical(pinned[1])) == named
+                        )
+                    )
+                )
+                if not settled and self.outcome(fx.fixture).status in _OPEN:
+                    return False
+                met.add(frozenset(named))
+                continue
+            if self.outcome(fx.fixture).status in _OPEN:
                 return False
             home, away = self.team(fx.home), self.team(fx.away)
             if home and away:

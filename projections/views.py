@@ -87,33 +87,33 @@ class BracketMatch(msgspec.Struct, frozen=True, kw_only=True):
 
 def stage_rows(state: CompetitionState, resolver: Resolver | None = None) -> list[StageRow]:
     resolver = resolver or Resolver(state)
-    rows = []
-    for stage in state.stages.values():
-        fixtures = [state.fixtures[f] for f in stage.fixtures]
-        done = [fx for fx in fixtures if fx.status != "scheduled"]
-        winner = resolver.stage_winner(stage.stage)
-        complete = _complete(resolver, stage, fixtures)
-        status = "complete" if complete else "in progress" if done else "not started"
-        rows.append(
-            StageRow(
-                slug=stage.stage,
-                name=stage.name,
-                format=stage.format,
-                path=stage.path,
-                rounds=list(stage.rounds),
-                groups=list(stage.groups),
-                teams=len(stage.teams),
-                fixtures=len(fixtures),
-                played=len(done),
-                status=status,
-                winner=winner,
-                rules=stage.rules.name,
-                match_minutes=stage.rules.match_minutes,
-                feeds_from=list(stage.feeds_from),
-                entries_open=stage.entries_open,
-            )
-        )
-    return rows
+    return [stage_row(state, stage, resolver) for stage in state.stages.values()]
+
+
+def stage_row(state: CompetitionState, stage: StageState, resolver: Resolver) -> StageRow:
+    """One stage's row (the read models rewrite only the stages an append touched)."""
+    fixtures = [state.fixtures[f] for f in stage.fixtures]
+    done = [fx for fx in fixtures if fx.status != "scheduled"]
+    winner = resolver.stage_winner(stage.stage)
+    complete = _complete(resolver, stage, fixtures)
+    status = "complete" if complete else "in progress" if done else "not started"
+    return StageRow(
+        slug=stage.stage,
+        name=stage.name,
+        format=stage.format,
+        path=stage.path,
+        rounds=list(stage.rounds),
+        groups=list(stage.groups),
+        teams=len(stage.teams),
+        fixtures=len(fixtures),
+        played=len(done),
+        status=status,
+        winner=winner,
+        rules=stage.rules.name,
+        match_minutes=stage.rules.match_minutes,
+        feeds_from=list(stage.feeds_from),
+        entries_open=stage.entries_open,
+    )
 
 
 def _complete(resolver: Resolver, stage: StageState, fixtures: list[FixtureState]) -> bool:
@@ -140,6 +140,15 @@ def table_rows(
                 _table_row(stage_slug, group, complete, row, outlooks.get((group, row.team)))
             )
     return out
+
+
+def group_rows(stage_slug: str, group: str, resolver: Resolver) -> list[TableRow]:
+    """One group's table as the read models keep it (without the outlook columns)."""
+    complete = resolver.group_complete(stage_slug, group)
+    return [
+        _table_row(stage_slug, group, complete, row, None)
+        for row in resolver.table(stage_slug, group)
+    ]
 
 
 def _table_row(
