@@ -412,3 +412,28 @@ def test_result_typed_in_another_letter_case_counts_for_the_named_teams(sqlite_c
     assert (rows["Hackney"]["played"], rows["Hackney"]["goals_against"]) == (1, 2)
     (game,) = read(sqlite_cli, "bracket", "gs")["matches"]
     assert (game["home_team"], game["away_team"]) == ("Fulham Park", "Hackney")
+
+
+def test_a_fixture_cannot_take_its_team_from_its_own_stage(ledger_cli: Cli) -> None:
+    """A group match between places of its own group (or the stage's own winner)
+    would be decided by the table its result makes: refused, nothing written."""
+    setup(ledger_cli)
+    before = ledger_cli.log()
+
+    for sides in (
+        ("group:gs:A:1", "group:gs:A:3"),
+        ("group:gs:A:1", "Enfield"),
+        ("champion:gs", "Hackney"),
+    ):
+        refused = ledger_cli.refused("schedule", "gs", *sides, "--group", "A", "--on", ON)
+        assert "cannot take a team from gs itself" in refused.stderr, refused.stderr
+    refused = ledger_cli.refused("schedule", "ko", "champion:ko", "winner:ko-sf-1", "--on", ON)
+    assert "cannot take a team from ko itself" in refused.stderr
+
+    assert ledger_cli.log() == before
+    assert sides_of_semi_finals_unchanged(ledger_cli)
+
+
+def sides_of_semi_finals_unchanged(cli: Cli) -> bool:
+    data = read(cli, "bracket", "ko")
+    return sides(data, "ko-sf-1") == (None, None) and sides(data, "ko-sf-2") == (None, None)

@@ -293,6 +293,12 @@ def check_score(score: Score) -> None:
 
 
 def _check_side(state: CompetitionState, stage: str, side: Side) -> None:
+    if isinstance(side, (GroupPlace, StageWinner, BestRanked)) and side.stage == stage:
+        # Its team would come from a table or a winner that its own result decides.
+        raise InvalidInput(
+            f"a fixture of {stage} cannot take a team from {stage} itself; "
+            "schedule it in a later stage"
+        )
     match side:
         case TeamSide():
             _entered(state, stage, side.team)
