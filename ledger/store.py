@@ -8,6 +8,7 @@ stream position, the time the ledger recorded it and the previous event's hash;
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import hashlib
@@ -395,22 +396,67 @@ class EventStore:
         with self.snapshot(batch=batch) as (rows, _):
             yield from rows
 
-    def _pg_row_pages(self, batch: int) -> Iterator[list[RawRow]]:
-        last = 0
-        while True:
-            with _database_errors(self.url):
-                page = self.app.recorder.select_notifications(
-                    start=last, limit=batch, inclusive_of_start=False
-                )
-            if not page:
-                return
-            yield [
-                (n.id, str(n.originator_id), n.originator_version, n.topic, n.state) for n in page
-            ]
-            last = page[-1].id
+    @contextlib.contextmanager
+    def _pg_snapshot(
+        self, batch: int
+    ) -> Iterator[tuple[Iterator[RawRow], Iterator[list[tuple[str, int, str]]]]]:
+        from psycopg.rows import tuple_row
+        from psycopg.sql import SQL, Identifier
 
-    def _pg_head_pages(self) -> Iterator[list[tuple[str, int, str]]]:
-        yield self.heads()  # when first asked for, after the rows
+        recorder: Any = self.app.recorder
+        names = {
+            "schema": Identifier(recorder.datastore.schema),
+            "events": Identifier(recorder.events_table_name),
+            "heads": Identifier(recorder.heads_table),
+        }
+        joined = SQL(
+            "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, "
+            "e.state, h.hash FROM {schema}.{events} e LEFT JOIN {schema}.{heads} h "
+            "ON h.stream_id = e.originator_id::text AND h.version = e.originator_version "
+            "ORDER BY e.notification_id"
+        ).format(**names)
+        orphans = SQL(
+            "SELECT h.stream_id, h.version, h.hash FROM {schema}.{heads} h WHERE NOT EXISTS "
+            "(SELECT 1 FROM {schema}.{events} e "
+            "WHERE e.originator_id::text = h.stream_id AND e.originator_version = h.version)"
+        ).format(**names)
+        with (
+            _database_errors(self.url),
+            recorder.datastore.get_connection() as conn,
+            conn.transaction(),
+        ):
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor = conn.cursor(name="ledger_snapshot", row_factory=tuple_row)
+            cursor.execute(joined)
+            waiting: collections.deque[list[tuple[str, int, str]]] = collections.deque()
+            finished = False
+
+            def rows() -> Iterator[RawRow]:
+                nonlocal finished
+                ids: dict[object, str] = {}
+                while page := cursor.fetchmany(batch):
+                    out: list[RawRow] = []
+                    seals: list[tuple[str, int, str]] = []
+                    for position, originator, version, topic, state, digest in page:
+                        sid = ids.get(originator)
+                        if sid is None:
+                            sid = ids[originator] = str(originator)
+                        out.append((position, sid, version, topic, _as_bytes(state)))
+                        if digest is not None:
+                            seals.append((sid, version, digest))
+                    waiting.append(seals)
+                    yield from out
+                finished = True
+
+            def seal_pages() -> Iterator[list[tuple[str, int, str]]]:
+                while waiting or not finished:
+                    yield waiting.popleft() if waiting else []
+                with conn.cursor(row_factory=tuple_row) as extra:
+                    extra.execute(orphans)
+                    while page := extra.fetchmany(batch):
+                        yield [(str(s), int(v), str(h)) for s, v, h in page]
+
+            yield rows(), seal_pages()
 
     def heads(self) -> list[tuple[str, int, str]]:
         """The seal written beside every event: (stream id, version, hash)."""
@@ -428,13 +474,13 @@ class EventStore:
         """Every row (as `raw_rows` gives them) and every seal row (stream id,
         version, hash, as stored, a page at a time).
 
-        On SQLite both come from one read transaction, so they agree with each
-        other even while clerks append, and the seal rows come in the order they
-        were written, which is ledger order. On PostgreSQL the seal rows are read
-        once the rows have been."""
+        Both come from one read transaction, so they agree with each other even
+        while clerks append, and the seal rows come in ledger order: on SQLite in
+        the order they were written, on PostgreSQL joined to their rows, a page of
+        seals for each page of rows, then the seals that have no row."""
         if self.is_postgres:
-            rows = (row for page in self._pg_row_pages(batch) for row in page)
-            yield rows, self._pg_head_pages()
+            with self._pg_snapshot(batch) as pair:
+                yield pair
             return
         recorder = self.app.recorder
         assert isinstance(recorder, SQLiteLedgerRecorder)

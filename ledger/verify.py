@@ -302,8 +302,8 @@ def verify(store: EventStore) -> Report:
     gc.disable()
     try:
         with store.snapshot(batch=_BATCH) as (rows, seal_pages):
-            # SQLite gives the seals in ledger order: pair them a page at a time.
-            scan.run(rows, seal_pages, 0 if store.is_postgres else _BATCH)
+            # The seals come in ledger order: pair them a page at a time.
+            scan.run(rows, seal_pages, _BATCH)
     except _Disordered:
         return _verify_in_memory(store)
     finally:
