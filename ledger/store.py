@@ -119,6 +119,18 @@ def _sqlite_rows(cursor: Any) -> Iterator[RawRow]:
         yield position, sid, version, topic, state if type(state) is bytes else _as_bytes(state)
 
 
+def _body(stream: str, version: int, at: dt.datetime, prev_hash: str, event: Event) -> Body:
+    return Body(
+        stream=stream,
+        version=version,
+        recorded_at=at,
+        prev_hash=prev_hash,
+        event_type=tag_of(event),
+        event_version=type(event).class_version,
+        event=event,
+    )
+
+
 def seal(body: Body) -> tuple[bytes, str]:
     raw = encode_body(body)
     return raw, hashlib.sha256(raw).hexdigest()
@@ -545,16 +557,7 @@ class EventStore:
             for event in events:
                 version += 1
                 tag = tag_of(event)
-                body = Body(
-                    stream=stream,
-                    version=version,
-                    recorded_at=now,
-                    prev_hash=prev,
-                    event_type=tag,
-                    event_version=type(event).class_version,
-                    event=event,
-                )
-                raw, digest = seal(body)
+                raw, digest = seal(_body(stream, version, now, prev, event))
                 pending.append(Pending(sid, version, tag, envelope(raw, digest)))
                 out.append(
                     Recorded(
@@ -601,17 +604,8 @@ class EventStore:
             expected: str | None = prev
             for event in events:
                 version += 1
-                tag = tag_of(event)
-                body = Body(
-                    stream=stream,
-                    version=version,
-                    recorded_at=placeholder,
-                    prev_hash=GENESIS,
-                    event_type=tag,
-                    event_version=type(event).class_version,
-                    event=event,
-                )
-                rows.append((sid, version, expected, tag, encode_body(body)))
+                body = _body(stream, version, placeholder, GENESIS, event)
+                rows.append((sid, version, expected, body.event_type, encode_body(body)))
                 expected = None  # the server chains the rest of the batch
         try:
             with _database_errors(self.url):
