@@ -16,8 +16,8 @@ Three functions live beside the tables, created by the owner's first open:
 - `ledger_restore` seals events whose bytes are kept as they were (an imported
   export). It is for the owner only.
 
-EXECUTE on all three is revoked from PUBLIC. Every write sets how long it waits
-for the write lock and how long one statement may run.
+EXECUTE on all three is revoked from PUBLIC. Every connection sets how long a
+statement waits for a lock and how long it may run.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Composed, Identifier, Literal
+from psycopg.sql import SQL, Composed, Identifier
 
 from ledger.errors import ClockBehind, StoreUnavailable
 
@@ -197,13 +197,18 @@ def _literal(text: str) -> str:
 
 class PostgresLedgerRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
+        # Every connection bounds its waits, set before the library opens the first
+        # one: a session that holds the write lock (or the owner's DDL) cannot hang
+        # a clerk's command, read or write.
+        self.lock_timeout_ms = int(datastore.lock_timeout) * 1000 or LOCK_TIMEOUT_MS
+        connect: Any = datastore.pool.kwargs
+        connect["options"] = (
+            f"-c lock_timeout={self.lock_timeout_ms}ms -c statement_timeout={STATEMENT_TIMEOUT}"
+        )
         super().__init__(datastore, events_table_name=events_table_name)
         schema = Identifier(self.datastore.schema)
         self.heads_table = f"{self.events_table_name}_heads"
         heads = Identifier(self.heads_table)
-        # Every write bounds its waits: a session that holds the write lock
-        # cannot hang the other clerks.
-        self.lock_timeout_ms = int(self.datastore.lock_timeout) * 1000 or LOCK_TIMEOUT_MS
         # Competitions are found by their creation events' topic.
         self.sql_create_statements.append(
             SQL("CREATE INDEX IF NOT EXISTS {index} ON {schema}.{table} (topic)").format(
@@ -331,12 +336,6 @@ class PostgresLedgerRecorder(PostgresApplicationRecorder):
                 conn.transaction(),
                 conn.cursor() as curs,
             ):
-                curs.execute(
-                    SQL("SET LOCAL lock_timeout = {}").format(Literal(f"{self.lock_timeout_ms}ms"))
-                )
-                curs.execute(
-                    SQL("SET LOCAL statement_timeout = {}").format(Literal(STATEMENT_TIMEOUT))
-                )
                 yield curs
         except IntegrityError:
             raise

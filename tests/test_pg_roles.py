@@ -349,19 +349,35 @@ def test_a_share_lock_a_clerk_may_take_does_not_block_appends(roles: Roles) -> N
     assert "Gamma" in cli("-c", CUP, "bracket", "ko").stdout
 
 
-def test_every_write_sets_lock_and_statement_timeouts(roles: Roles) -> None:
+def test_every_connection_sets_lock_and_statement_timeouts(roles: Roles) -> None:
     from ledger.store import EventStore
 
     with EventStore(roles.url(roles.clerk, create="no")) as store:
-        recorder: Any = store.app.recorder
-        with recorder._writing() as curs:
-            curs.execute("SHOW lock_timeout")
-            lock = curs.fetchone()
-            curs.execute("SHOW statement_timeout")
-            statement = curs.fetchone()
+        datastore: Any = store.app.recorder.datastore
+        with datastore.get_connection() as conn:
+            lock = conn.execute("SHOW lock_timeout").fetchone()
+            statement = conn.execute("SHOW statement_timeout").fetchone()
     assert lock is not None and statement is not None
     assert lock["lock_timeout"] == "10s"
     assert statement["statement_timeout"] == "1min"
+
+
+def test_a_read_waits_no_longer_than_its_lock_timeout(roles: Roles) -> None:
+    """The owner's DDL holds an ACCESS EXCLUSIVE lock: a clerk's read gives up
+    after its lock timeout with one line instead of hanging."""
+    cli = built(roles)
+    holder = roles.connect(roles.owner)
+    try:
+        holder.execute("BEGIN")
+        holder.execute(f"LOCK TABLE {roles.events} IN ACCESS EXCLUSIVE MODE")
+        start = time.monotonic()
+        refused = clerk_cli(roles, lock_timeout="1").refused("-c", CUP, "log")
+        assert time.monotonic() - start < 30
+        assert "lock timeout" in refused.stderr, refused.stderr
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert cli("-c", CUP, "log").exit_code == 0
 
 
 def _body_template(roles: Roles, version: int) -> bytes:
