@@ -193,7 +193,7 @@ class LedgerApplication(Application[uuid.UUID]):
         return Environment(name, dict(env or {}))
 
 
-def _read_only_sqlite(path: str) -> str:
+def read_only_uri(path: str) -> str:
     """A URI that opens the file read-only; immutable where the directory is read-only
     (an archived copy), since SQLite cannot make its WAL index files there."""
     uri = f"file:{quote(os.path.abspath(path))}?mode=ro"
@@ -230,7 +230,7 @@ def _env_for(url: str, *, read_only: bool = False) -> dict[str, str]:
         path = parsed.path if parsed.scheme == "sqlite" else url
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": _read_only_sqlite(path) if read_only else path,
+            "SQLITE_DBNAME": read_only_uri(path) if read_only else path,
             "SQLITE_LOCK_TIMEOUT": "30",
             "APPLICATION_RECORDER_TOPIC": sqlite_recorder_topic(),
         }

@@ -15,9 +15,13 @@ names the same problems in the same order.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
+import multiprocessing
+import os
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -32,6 +36,7 @@ from ledger.store import (
     RawRow,
     StoredRow,
     open_envelope,
+    read_only_uri,
     stream_id,
 )
 
@@ -116,14 +121,21 @@ class _Unchecked(Exception):
     """A row fails a check: `_check_row` says which."""
 
 
+_FAILS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, _Unchecked)
+
+
 _Seal = tuple[str, int, str]  # (stream id, version, hash)
 
 
 class _Scan:
     """The streaming check: per stream, only its last event; seals paired as read."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, light: bool = False) -> None:
+        # light: leave each row's own checks (its hash, its whole event) to another
+        # process, and read only the header fields the chain and the seals need.
+        self.light = light
         self.checked = 0
+        self.last_position = 0  # of the last row read
         self.row_problems: list[Problem] = []
         self.chain_problems: list[Problem] = []
         self.seal_problems: list[Problem] = []
@@ -142,6 +154,8 @@ class _Scan:
         tails, names = self.tails, self.names
         ids: dict[str, str] = {}  # stream name -> stream id, for the intact rows
         decode_sealed, sha256 = _sealed.decode, hashlib.sha256
+        light = self.light
+        decode: Any = _header.decode if light else decode_body
         row_problems, chain_problems = self.row_problems, self.chain_problems
         last_at: dt.datetime | None = None
         last_position = 0
@@ -163,9 +177,9 @@ class _Scan:
                 else:
                     env = decode_sealed(state)
                     raw, digest = env.body, env.hash
-                if sha256(raw).hexdigest() != digest:
+                if not light and sha256(raw).hexdigest() != digest:
                     raise _Unchecked
-                body = decode_body(raw)
+                body = decode(raw)
                 stream = body.stream
                 known = ids.get(stream)
                 if known is None:
@@ -174,7 +188,7 @@ class _Scan:
                     raise _Unchecked
                 prev, at = body.prev_hash, body.recorded_at
                 version = seen_version
-            except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, _Unchecked):
+            except _FAILS:
                 stream, digest, version, prev, problem = _check_row(StoredRow(*row))
                 at = recorded_at(state)
             if at is not None:
@@ -223,8 +237,11 @@ class _Scan:
             stored.append((sid, seen_version, digest))
             positions.append(position)
             if batch and len(stored) == batch:
+                self.last_position = position
                 self._pair(stored, positions, next(seal_pages, []))
                 stored, positions = [], []
+        if positions:
+            self.last_position = positions[-1]
         self._pair(stored, positions, [])
         for seals in seal_pages:
             self._pair([], [], seals)
@@ -292,10 +309,172 @@ class _Scan:
 
 
 _BATCH = 5000
+_SPLIT_FROM = 50_000  # events
 
 
-def verify(store: EventStore) -> Report:
+class _Header(msgspec.Struct):
+    """What the chain, the clock and the seals need of a body (its event skipped)."""
+
+    stream: str
+    version: int
+    recorded_at: dt.datetime
+    prev_hash: str
+    event_type: str
+
+
+_header = msgspec.json.Decoder(_Header)
+
+
+def verify(store: EventStore, *, processes: int | None = None) -> Report:
+    """Every problem in the ledger, in ledger order.
+
+    On SQLite with a second core, a second process checks each row on its own (its
+    hash, its whole event) while this one follows the chains, the clock and the
+    seals. A clean ledger is reported from that; any problem at all, and the
+    ledger is checked again in one process, which names every problem exactly."""
+    if processes is None:
+        # A second process pays only on a large ledger.
+        large = store.max_position() >= _SPLIT_FROM
+        processes = (os.cpu_count() or 1) if large else 1
+    if not store.is_postgres and processes > 1:
+        report = _verify_split(store)
+        if report is not None and report.ok:
+            return report
+    return _verify_streaming(store)
+
+
+def _verify_split(store: EventStore) -> Report | None:
+    """The ledger's report when both processes find it clean; None otherwise (a
+    problem, or a row the second process did not see)."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    recorder: Any = store.app.recorder
+    table = recorder.events_table_name
+    worker = context.Process(
+        target=_rows_on_their_own,
+        args=(read_only_uri(store.sqlite_path), table, send),
+        daemon=True,
+    )
+    worker.start()
+    send.close()
+    try:
+        with recorder.datastore.transaction(commit=False) as c:
+            connection = c.sqlite_cursor.connection
+            events, heads = connection.cursor(), connection.cursor()
+            events.row_factory = heads.row_factory = None
+            events.execute(f"SELECT rowid, state FROM {table} ORDER BY rowid")
+            heads.execute("SELECT stream_id, version, hash FROM ledger_heads ORDER BY rowid")
+            clean = _chains_clean(events, heads)
+        if clean is None:
+            return None
+        checked, streams, last = clean
+        try:
+            checked_up_to, bad = receive.recv()
+        except EOFError:
+            return None
+        if checked_up_to < last or any(position <= last for position in bad):
+            return None  # a row it did not see (appended meanwhile), or one that fails
+        return Report(checked=checked, streams=streams, problems=[])
+    finally:
+        receive.close()
+        worker.join(timeout=5)
+        if worker.is_alive():
+            worker.kill()
+
+
+def _chains_clean(events: Any, heads: Any) -> tuple[int, int, int] | None:
+    """Check every row's hash and follow every chain, the clock and the seals
+    through the rows' headers only; (rows, streams, last position) when all is as
+    the store writes it, else None.
+    The seals come in the order they were written, which is ledger order."""
+    tails: dict[str, tuple[int, str]] = {}
+    ids: dict[str, str] = {}
+    decode, sha256 = _header.decode, hashlib.sha256
+    last_at: dt.datetime | None = None
+    checked = last = 0
+    for position, state in events:
+        last = position
+        if not (
+            type(state) is bytes
+            and state[:9] == _HEAD
+            and state[73:82] == _BODY
+            and state[-1:] == b"}"
+        ):
+            return None
+        raw = memoryview(state)[82:-1]
+        digest = state[9:73].decode()
+        if sha256(raw).hexdigest() != digest:
+            return None
+        try:
+            header = decode(raw)
+        except _FAILS:
+            return None
+        stream, version = header.stream, header.version
+        tail = tails.get(stream)
+        if tail is None:
+            if version != 1 or header.prev_hash != GENESIS:
+                return None
+        elif version != tail[0] + 1 or header.prev_hash != tail[1]:
+            return None
+        at = header.recorded_at
+        if last_at is not None and at < last_at:
+            return None
+        last_at = at
+        tails[stream] = (version, digest)
+        sid = ids.get(stream)
+        if sid is None:
+            sid = ids[stream] = str(stream_id(stream))
+        if heads.fetchone() != (sid, version, digest):
+            return None
+        checked += 1
+    if heads.fetchone() is not None:
+        return None  # a seal without its row
+    return checked, len(tails), last
+
+
+def _rows_on_their_own(uri: str, table: str, send: Any) -> None:
+    """In the second process: each row's whole event, and that its columns agree
+    with its body, in one snapshot (the first process checks the hashes). Sends
+    (the last position checked, the positions of rows that fail)."""
+    bad: list[int] = []
+    last = 0
+    ids: dict[str, str] = {}
+    try:
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+            for position, originator, version, topic, state in conn.execute(
+                f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "
+                "ORDER BY rowid"
+            ):
+                last = position
+                try:
+                    if not isinstance(state, bytes):
+                        raise _Unchecked
+                    if state[:9] == _HEAD and state[73:82] == _BODY and state[-1:] == b"}":
+                        raw: Any = memoryview(state)[82:-1]
+                    else:
+                        raw = _sealed.decode(state).body
+                    body = decode_body(raw)
+                    sid = ids.get(body.stream)
+                    if sid is None:
+                        sid = ids[body.stream] = stream_id(body.stream).hex
+                    if (originator, version, topic) != (sid, body.version, body.event_type):
+                        raise _Unchecked
+                except _FAILS:
+                    bad.append(position)
+    except sqlite3.Error:
+        bad.append(0)  # could not read: let the one-process check say what
+    send.send((last, bad))
+    send.close()
+
+
+def _verify_streaming(store: EventStore) -> Report:
     scan = _Scan()
+    report = _scanned(store, scan)
+    return _verify_in_memory(store) if report is None else report
+
+
+def _scanned(store: EventStore, scan: _Scan) -> Report | None:
+    """Run the scan over one snapshot; None when a stream is out of ledger order."""
     # The scan makes and drops a few objects per row and keeps none: the cyclic
     # garbage collector would only walk the heap again and again meanwhile.
     collecting = gc.isenabled()
@@ -305,7 +484,7 @@ def verify(store: EventStore) -> Report:
             # The seals come in ledger order: pair them a page at a time.
             scan.run(rows, seal_pages, _BATCH)
     except _Disordered:
-        return _verify_in_memory(store)
+        return None
     finally:
         if collecting:
             gc.enable()
