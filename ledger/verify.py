@@ -346,16 +346,19 @@ def verify(store: EventStore, *, processes: int | None = None) -> Report:
 def _verify_split(store: EventStore) -> Report | None:
     """The ledger's report when both processes find it clean; None otherwise (a
     problem, or a row the second process did not see)."""
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
     recorder: Any = store.app.recorder
     table = recorder.events_table_name
-    worker = context.Process(
-        target=_rows_on_their_own,
-        args=(read_only_uri(store.sqlite_path), table, send),
-        daemon=True,
-    )
-    worker.start()
+    try:
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        worker = context.Process(
+            target=_rows_on_their_own,
+            args=(read_only_uri(store.sqlite_path), table, send),
+            daemon=True,
+        )
+        worker.start()
+    except (ValueError, AssertionError, OSError):
+        return None  # no second process here (no fork, or inside a daemon): one will do
     send.close()
     try:
         with recorder.datastore.transaction(commit=False) as c:
