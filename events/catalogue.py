@@ -7,7 +7,7 @@ the event class's `upcast_vN_vN+1` static methods before typed decoding.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast, get_args
+from typing import Annotated, Any, cast, get_args
 
 import msgspec
 
@@ -99,12 +99,17 @@ def tag_of(event: Event) -> str:
     return tag
 
 
+# A recorded time names its zone: one without (written by hand) cannot be ordered
+# against the rest, so a body holding one does not decode.
+Instant = Annotated[dt.datetime, msgspec.Meta(tz=True)]
+
+
 class Body(msgspec.Struct, frozen=True, kw_only=True):
     """What the hash of a stored event covers: the event and its place in the chain."""
 
     stream: str
     version: int
-    recorded_at: dt.datetime
+    recorded_at: Instant
     prev_hash: str
     event_type: str
     event_version: int

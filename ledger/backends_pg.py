@@ -44,6 +44,8 @@ STATEMENT_TIMEOUT = "60s"
 RESTORE_PAGE = 5000
 
 _GENESIS = "0" * 64
+# Marks the functions' bodies; change it whenever a body changes.
+FUNCTIONS_REVISION = "ledger functions revision 2"
 # SQLSTATE of a refused recorded time (a class of our own).
 _CLOCK_BEHIND = "LG001"
 # SQLSTATE of an event the database will not store as it is (not a ledger envelope).
@@ -92,6 +94,11 @@ BEGIN
     RAISE EXCEPTION 'event % of stream %: its body says version %', p_version, p_id,
       v_doc->>'version' USING ERRCODE = '{_MALFORMED}';
   END IF;
+  IF v_doc->>'event_type' IS DISTINCT FROM p_topic
+     OR v_doc->'event'->>'type' IS DISTINCT FROM p_topic THEN
+    RAISE EXCEPTION 'event % of stream %: its type is not %', p_version, p_id, p_topic
+      USING ERRCODE = '{_MALFORMED}';
+  END IF;
   SELECT version, hash INTO v_head_version, v_head_hash FROM {s}.{h}
     WHERE stream_id = p_id::text ORDER BY version DESC LIMIT 1;
   IF NOT FOUND THEN
@@ -131,6 +138,7 @@ DECLARE
   v_head_version bigint;
   v_head_hash text;
   v_body text;
+  v_doc jsonb;
   v_digest text;
   v_state bytea;
 BEGIN
@@ -154,6 +162,14 @@ BEGIN
     v_body := regexp_replace(convert_from(p_bodies[i], 'UTF8'),
       '"recorded_at":"[^"]*"', '"recorded_at":"' || v_stamp || '"');
     v_body := regexp_replace(v_body, '"prev_hash":"[^"]*"', '"prev_hash":"' || v_head_hash || '"');
+    -- What the body says once parsed must be what was stamped: a key written
+    -- another way (escaped, spaced, repeated) would otherwise escape the stamp.
+    v_doc := v_body::jsonb;
+    IF v_doc->>'recorded_at' IS DISTINCT FROM v_stamp
+       OR v_doc->>'prev_hash' IS DISTINCT FROM v_head_hash THEN
+      RAISE EXCEPTION 'event % of stream %: its recorded time and previous hash are the '
+        'server''s to write', p_versions[i], p_ids[i] USING ERRCODE = '{_MALFORMED}';
+    END IF;
     v_digest := encode(sha256(convert_to(v_body, 'UTF8')), 'hex');
     v_state := convert_to('{{"hash":"' || v_digest || '","body":' || v_body || '}}', 'UTF8');
     notification_id := {s}.ledger_seal(p_ids[i], p_versions[i], p_topics[i], v_state);
@@ -175,15 +191,21 @@ BEGIN
 END
 $f$"""
     statements = []
+    # Each body carries its revision: an owner's open replaces a function whose
+    # body is older (a ledger created by an earlier release).
     for name, create, signature in (
         ("ledger_seal", seal, "uuid, bigint, text, bytea"),
         ("ledger_append", append, "uuid[], bigint[], text[], text[], bytea[]"),
         ("ledger_restore", restore, "uuid[], bigint[], text[], bytea[]"),
     ):
+        create = create.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1).replace(
+            "BEGIN\n", f"BEGIN\n  -- {FUNCTIONS_REVISION}\n", 1
+        )
         statements.append(
             "DO $do$ BEGIN "
             "IF NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-            f"WHERE p.proname = '{name}' AND n.nspname = {_literal(schema)}) THEN "
+            f"WHERE p.proname = '{name}' AND n.nspname = {_literal(schema)} "
+            f"AND p.prosrc LIKE '%{FUNCTIONS_REVISION}%') THEN "
             f"{create}; "
             f"REVOKE ALL ON FUNCTION {s}.{name}({signature}) FROM PUBLIC; "
             "END IF; END $do$"

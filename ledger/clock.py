@@ -13,11 +13,12 @@ from collections.abc import Sequence
 
 import msgspec
 
+from events.catalogue import Instant
 from ledger.errors import ClockBehind
 
 
 class _At(msgspec.Struct):
-    recorded_at: dt.datetime
+    recorded_at: Instant
 
 
 class _Stamped(msgspec.Struct):

@@ -650,8 +650,11 @@ class EventStore:
 
 
 def _pg_ready(env: dict[str, str]) -> bool:
-    """Whether the ledger's tables, triggers and functions already exist on the server."""
+    """Whether the ledger's tables, triggers and functions (of this revision) already
+    exist on the server."""
     import psycopg
+
+    from ledger.backends_pg import FUNCTIONS_REVISION as revision
 
     schema = env.get("POSTGRES_SCHEMA", "public")
     try:
@@ -665,8 +668,9 @@ def _pg_ready(env: dict[str, str]) -> bool:
         ) as conn:
             functions = conn.execute(
                 "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-                "WHERE n.nspname = %s AND p.proname = ANY(%s)",
-                (schema, ["ledger_append_only", "ledger_seal", "ledger_append", "ledger_restore"]),
+                "WHERE n.nspname = %s AND (p.proname = 'ledger_append_only' "
+                "OR (p.proname = ANY(%s) AND p.prosrc LIKE %s))",
+                (schema, ["ledger_seal", "ledger_append", "ledger_restore"], f"%{revision}%"),
             ).fetchone()
             row = conn.execute(
                 "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "

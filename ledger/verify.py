@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from events.catalogue import decode_body
+from events.catalogue import Instant, decode_body
 from ledger.clock import recorded_at
 from ledger.store import (
     GENESIS,
@@ -317,7 +317,7 @@ class _Header(msgspec.Struct):
 
     stream: str
     version: int
-    recorded_at: dt.datetime
+    recorded_at: Instant
     prev_hash: str
     event_type: str
 
@@ -348,41 +348,43 @@ def _verify_split(store: EventStore) -> Report | None:
     problem, or a row the second process did not see)."""
     recorder: Any = store.app.recorder
     table = recorder.events_table_name
-    try:
-        context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        worker = context.Process(
-            target=_rows_on_their_own,
-            args=(read_only_uri(store.sqlite_path), table, send),
-            daemon=True,
-        )
-        worker.start()
-    except (ValueError, AssertionError, OSError):
-        return None  # no second process here (no fork, or inside a daemon): one will do
-    send.close()
-    try:
-        with recorder.datastore.transaction(commit=False) as c:
-            connection = c.sqlite_cursor.connection
-            events, heads = connection.cursor(), connection.cursor()
-            events.row_factory = heads.row_factory = None
-            events.execute(f"SELECT rowid, state FROM {table} ORDER BY rowid")
-            heads.execute("SELECT stream_id, version, hash FROM ledger_heads ORDER BY rowid")
-            clean = _chains_clean(events, heads)
-        if clean is None:
-            return None
-        checked, streams, last = clean
+    with recorder.datastore.transaction(commit=False) as c:
+        connection = c.sqlite_cursor.connection
+        events, heads = connection.cursor(), connection.cursor()
+        events.row_factory = heads.row_factory = None
+        events.execute(f"SELECT rowid, state FROM {table} ORDER BY rowid")
+        heads.execute("SELECT stream_id, version, hash FROM ledger_heads ORDER BY rowid")
+        # This read snapshot is taken: the second process's, taken after it, holds
+        # every row this one reads, as it is here or changed since (which it faults).
         try:
-            checked_up_to, bad = receive.recv()
-        except EOFError:
-            return None
-        if checked_up_to < last or any(position <= last for position in bad):
-            return None  # a row it did not see (appended meanwhile), or one that fails
-        return Report(checked=checked, streams=streams, problems=[])
-    finally:
-        receive.close()
-        worker.join(timeout=5)
-        if worker.is_alive():
-            worker.kill()
+            context = multiprocessing.get_context("fork")
+            receive, send = context.Pipe(duplex=False)
+            worker = context.Process(
+                target=_rows_on_their_own,
+                args=(read_only_uri(store.sqlite_path), table, send),
+                daemon=True,
+            )
+            worker.start()
+        except (ValueError, AssertionError, OSError):
+            return None  # no second process here (no fork, or inside a daemon)
+        send.close()
+        try:
+            clean = _chains_clean(events, heads)
+            if clean is None:
+                return None
+            checked, streams, last = clean
+            try:
+                checked_up_to, bad = receive.recv()
+            except EOFError:
+                return None
+            if checked_up_to < last or any(position <= last for position in bad):
+                return None  # a row it did not see, or one that fails
+            return Report(checked=checked, streams=streams, problems=[])
+        finally:
+            receive.close()
+            worker.join(timeout=5)
+            if worker.is_alive():
+                worker.kill()
 
 
 def _chains_clean(events: Any, heads: Any) -> tuple[int, int, int] | None:

@@ -305,7 +305,7 @@ def test_the_owner_is_refused_update_delete_and_truncate_by_the_triggers(roles: 
 def test_a_session_holding_the_write_lock_does_not_hang_another_clerk(roles: Roles) -> None:
     cli = built(roles)
     before = cli.log()
-    sid, version, topic, _state = _stream_and_last(roles)
+    sid, version, _topic, _state = _stream_and_last(roles)
     holder = roles.connect(roles.clerk)
     try:
         # A clerk's session appends in an open transaction and does not commit:
@@ -314,7 +314,13 @@ def test_a_session_holding_the_write_lock_does_not_hang_another_clerk(roles: Rol
         holder.execute(
             f'SELECT * FROM "{roles.schema}".ledger_append(%s::uuid[], %s::bigint[], '
             "%s::text[], %s::text[], %s::bytea[])",
-            ([sid], [version + 1], [None], [topic], [_body_template(roles, version + 1)]),
+            (
+                [sid],
+                [version + 1],
+                [None],
+                ["assumption_recorded"],
+                [_body_template(roles, version + 1)],
+            ),
         )
         waiting = clerk_cli(roles, lock_timeout="1")
         start = time.monotonic()
@@ -494,3 +500,69 @@ def test_a_clerk_appending_by_hand_gets_round_the_chain_but_not_verify_decisions
     assert result.exit_code == 2
     assert f"(position {row[0]}): the decisions refuse it" in result.stderr
     assert "already has a result" in result.stderr
+
+
+def _hand_body(roles: Roles, version: int, recorded_at: str) -> str:
+    """A body for the cup's next event as JSON text, for a clerk writing by hand."""
+    return (
+        _body_template(roles, version)
+        .decode()
+        .replace('"recorded_at":"2000-01-01T00:00:00Z"', recorded_at)
+    )
+
+
+BYPASSES = {
+    # the key escaped: the same key once parsed, but not the text the stamp replaces
+    "escaped key": '"recorded\\u005fat":"2099-12-31T00:00:00Z"',
+    "spaced key": '"recorded_at" : "2099-12-31T00:00:00Z"',
+    "repeated key": '"recorded_at":"2000-01-01T00:00:00Z","recorded_at":"2099-12-31T00:00:00Z"',
+    "no time zone": '"recorded\\u005fat":"2099-12-31T00:00:00"',
+}
+
+
+@pytest.mark.parametrize("bypass", sorted(BYPASSES))
+def test_a_clerk_cannot_write_the_recorded_time_by_hand(roles: Roles, bypass: str) -> None:
+    import psycopg
+
+    cli = built(roles)
+    before = cli.log()
+    sid, version, _topic, _state = _stream_and_last(roles)
+    body = _hand_body(roles, version + 1, BYPASSES[bypass])
+    assert body.count("recorded") >= 1 and "2099" in body
+
+    with roles.connect(roles.clerk) as conn, pytest.raises(psycopg.Error) as refused:
+        conn.execute(
+            f'SELECT * FROM "{roles.schema}".ledger_append(%s::uuid[], %s::bigint[], '
+            "%s::text[], %s::text[], %s::bytea[])",
+            ([sid], [version + 1], [None], ["assumption_recorded"], [body.encode()]),
+        )
+
+    assert "server's to write" in str(refused.value)
+    assert cli.log() == before
+    # Honest appends still go through: nothing froze the ledger.
+    cli("-c", CUP, "record", "ko", "Gamma 1-0 Delta", "--on", "2025-02-01")
+    assert cli("verify").exit_code == 0
+
+
+def test_a_clerk_cannot_seal_an_event_under_another_type(roles: Roles) -> None:
+    import psycopg
+
+    cli = built(roles)
+    before = cli.log()
+    sid, version, _topic, _state = _stream_and_last(roles)
+
+    with roles.connect(roles.clerk) as conn, pytest.raises(psycopg.Error) as refused:
+        conn.execute(
+            f'SELECT * FROM "{roles.schema}".ledger_append(%s::uuid[], %s::bigint[], '
+            "%s::text[], %s::text[], %s::bytea[])",
+            (
+                [sid],
+                [version + 1],
+                [None],
+                ["competition_created"],
+                [_body_template(roles, version + 1)],
+            ),
+        )
+
+    assert "its type is not competition_created" in str(refused.value)
+    assert cli.log() == before

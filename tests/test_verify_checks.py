@@ -19,6 +19,7 @@ import pytest
 
 from events.catalogue import Body, encode_body
 from events.structure import AssumptionRecorded
+from ledger.errors import StoreUnavailable
 from ledger.store import EventStore, Pending, envelope, stream_id
 from tests.conftest import Cli
 from tests.test_tamper import attacker_for
@@ -86,7 +87,19 @@ def test_an_undecodable_event_is_named_by_verify_and_crashes_no_command(
     raw, version = _next_body(ledger_cli)
     change, reason = BAD_BODIES[case]
     bad = _edit(raw, change)
-    position = _store_sealed(ledger_url, bad, version, json.loads(bad)["event_type"])
+    topic = json.loads(bad)["event_type"]
+    if ledger_url.startswith("postgres") and case == "event_type of another event":
+        # The database itself refuses to seal an event under another type: only
+        # someone writing behind its back can store one.
+        with pytest.raises(StoreUnavailable, match="its type is not result_recorded"):
+            _store_sealed(ledger_url, bad, version, topic)
+        digest = hashlib.sha256(bad).hexdigest()
+        sid = next(r.originator_id for r in attacker_for(ledger_url).rows())
+        position = attacker_for(ledger_url).insert(
+            sid, version, topic, b'{"hash":"%s","body":%s}' % (digest.encode(), bad)
+        )
+    else:
+        position = _store_sealed(ledger_url, bad, version, topic)
 
     result = ledger_cli("verify", ok=False)
     assert result.exit_code == 2
@@ -169,3 +182,23 @@ def test_verify_reads_every_row_even_when_one_is_not_json(ledger_cli: Cli, ledge
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert re.search(rf"position {position}\b.*not an event", result.stderr)
     assert "cannot be read" in ledger_cli.refused("log").stderr
+
+
+def test_a_recorded_time_without_a_zone_is_named_not_a_traceback(
+    ledger_cli: Cli, ledger_url: str
+) -> None:
+    small(ledger_cli)
+    raw, version = _next_body(ledger_cli)
+    raw = re.sub(rb'"recorded_at":"[^"]*"', b'"recorded_at":"2030-01-01T00:00:00"', raw)
+    digest = hashlib.sha256(raw).hexdigest()
+    attacker = attacker_for(ledger_url)
+    sid = next(r.originator_id for r in attacker.rows())
+    position = attacker.insert(
+        sid, version, "assumption_recorded", b'{"hash":"%s","body":%s}' % (digest.encode(), raw)
+    )
+
+    result = ledger_cli("verify", ok=False)
+
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert re.search(rf"position {position}\).*cannot be read", result.stderr), result.stderr
