@@ -10,7 +10,7 @@ import msgspec
 from events.catalogue import tag_of, to_builtins
 from ledger.cli import Context, cli, pass_context
 from ledger.errors import InvalidInput, LedgerError
-from ledger.files import write_atomically
+from ledger.files import write_atomically, write_atomically_check
 from ledger.trust import (
     check_proof,
     check_signature,
@@ -58,6 +58,8 @@ def checkpoint(ctx: Context, key: Path | None, output: Path | None, force: bool)
     Example: ledger keygen federation.key
     && ledger checkpoint --key federation.key -o 2025-02-16.checkpoint
     """
+    if output is not None:  # refused before the ledger is read, not after
+        write_atomically_check(output, force=force, protect=_ledger_files(ctx))
     private = None if key is None else load_private(key)
     data = encode(make_checkpoint(ctx.ledger.store, key=private))
     if output is None:
@@ -90,6 +92,8 @@ def prove_command(
     Example: ledger checkpoint -o 2025-02-16.checkpoint
     && ledger prove swc-final --checkpoint 2025-02-16.checkpoint -o result.proof
     """
+    if output is not None:  # refused before the tree is built, not after
+        write_atomically_check(output, force=force, protect=_ledger_files(ctx))
     cp = read_checkpoint(checkpoint_file)
     data = encode(prove(ctx.ledger.store, cp, _result_of_fixture(ctx, event_id)))
     if output is None:

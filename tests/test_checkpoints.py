@@ -298,3 +298,21 @@ def test_keygen_never_replaces_a_key(tmp_path: Path) -> None:
     assert key.read_bytes() == before
     assert key.stat().st_mode & 0o077 == 0
     assert not (tmp_path / "l.db").exists()
+
+
+def test_checkpoint_and_prove_refuse_an_existing_output_before_reading_the_ledger(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    sqlite_cli("new", CUP, "--name", "County Cup", "--on", "2025-01-10")
+    taken = tmp_path / "taken.txt"
+    taken.write_text("keep me")
+    missing = tmp_path / "no.checkpoint"
+
+    refused = sqlite_cli.refused("checkpoint", "-o", str(taken))
+    assert "already exists" in refused.stderr
+    # Refused before anything else is read: not the missing checkpoint file.
+    refused = sqlite_cli.refused(
+        "prove", "abcdef123456", "--checkpoint", str(missing), "-o", str(taken)
+    )
+    assert "already exists" in refused.stderr
+    assert taken.read_text() == "keep me"
