@@ -15,20 +15,17 @@ names the same problems in the same order.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gc
 import hashlib
-import multiprocessing
 import os
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import msgspec
 
-from events.catalogue import Instant, decode_body
+from events.catalogue import decode_body
 from ledger.clock import recorded_at
 from ledger.store import (
     GENESIS,
@@ -36,7 +33,6 @@ from ledger.store import (
     RawRow,
     StoredRow,
     open_envelope,
-    read_only_uri,
     stream_id,
 )
 
@@ -113,6 +109,15 @@ _sealed = msgspec.json.Decoder(_Sealed)
 _HEAD, _BODY = b'{"hash":"', b'","body":'
 
 
+def sealed_body(state: bytes) -> tuple[Any, str]:
+    """(body bytes, digest) of a stored envelope; raises DecodeError when it is not one."""
+    if state[:9] == _HEAD and state[73:82] == _BODY and state[-1:] == b"}":
+        # the layout the store writes: the body is the bytes between
+        return memoryview(state)[82:-1], state[9:73].decode()
+    env = _sealed.decode(state)
+    return env.body, env.hash
+
+
 class _Disordered(Exception):
     """A stream's versions are not in ledger order: only the reference can tell."""
 
@@ -130,10 +135,7 @@ _Seal = tuple[str, int, str]  # (stream id, version, hash)
 class _Scan:
     """The streaming check: per stream, only its last event; seals paired as read."""
 
-    def __init__(self, *, light: bool = False) -> None:
-        # light: leave each row's own checks (its hash, its whole event) to another
-        # process, and read only the header fields the chain and the seals need.
-        self.light = light
+    def __init__(self) -> None:
         self.checked = 0
         self.last_position = 0  # of the last row read
         self.row_problems: list[Problem] = []
@@ -153,9 +155,7 @@ class _Scan:
         as they are read. Without it, the seals are paired once every row is read."""
         tails, names = self.tails, self.names
         ids: dict[str, str] = {}  # stream name -> stream id, for the intact rows
-        decode_sealed, sha256 = _sealed.decode, hashlib.sha256
-        light = self.light
-        decode: Any = _header.decode if light else decode_body
+        sha256 = hashlib.sha256
         row_problems, chain_problems = self.row_problems, self.chain_problems
         last_at: dt.datetime | None = None
         last_position = 0
@@ -170,16 +170,10 @@ class _Scan:
             problem: str | None = None
             at: dt.datetime | None
             try:
-                if state[:9] == _HEAD and state[73:82] == _BODY and state[-1:] == b"}":
-                    # the layout the store writes: the body is the bytes between
-                    raw: Any = memoryview(state)[82:-1]
-                    digest = state[9:73].decode()
-                else:
-                    env = decode_sealed(state)
-                    raw, digest = env.body, env.hash
-                if not light and sha256(raw).hexdigest() != digest:
+                raw, digest = sealed_body(state)
+                if sha256(raw).hexdigest() != digest:
                     raise _Unchecked
-                body = decode(raw)
+                body = decode_body(raw)
                 stream = body.stream
                 known = ids.get(stream)
                 if known is None:
@@ -309,20 +303,7 @@ class _Scan:
 
 
 _BATCH = 5000
-_SPLIT_FROM = 50_000  # events
-
-
-class _Header(msgspec.Struct):
-    """What the chain, the clock and the seals need of a body (its event skipped)."""
-
-    stream: str
-    version: int
-    recorded_at: Instant
-    prev_hash: str
-    event_type: str
-
-
-_header = msgspec.json.Decoder(_Header)
+_SPLIT_FROM = 50_000  # events: a second process pays only on a large ledger
 
 
 def verify(store: EventStore, *, processes: int | None = None) -> Report:
@@ -337,139 +318,12 @@ def verify(store: EventStore, *, processes: int | None = None) -> Report:
         large = store.max_position() >= _SPLIT_FROM
         processes = (os.cpu_count() or 1) if large else 1
     if not store.is_postgres and processes > 1:
-        report = _verify_split(store)
+        from ledger.verify_split import verify_split
+
+        report = verify_split(store)
         if report is not None and report.ok:
             return report
     return _verify_streaming(store)
-
-
-def _verify_split(store: EventStore) -> Report | None:
-    """The ledger's report when both processes find it clean; None otherwise (a
-    problem, or a row the second process did not see)."""
-    recorder: Any = store.app.recorder
-    table = recorder.events_table_name
-    with recorder.datastore.transaction(commit=False) as c:
-        connection = c.sqlite_cursor.connection
-        events, heads = connection.cursor(), connection.cursor()
-        events.row_factory = heads.row_factory = None
-        events.execute(f"SELECT rowid, state FROM {table} ORDER BY rowid")
-        heads.execute("SELECT stream_id, version, hash FROM ledger_heads ORDER BY rowid")
-        # This read snapshot is taken: the second process's, taken after it, holds
-        # every row this one reads, as it is here or changed since (which it faults).
-        try:
-            context = multiprocessing.get_context("fork")
-            receive, send = context.Pipe(duplex=False)
-            worker = context.Process(
-                target=_rows_on_their_own,
-                args=(read_only_uri(store.sqlite_path), table, send),
-                daemon=True,
-            )
-            worker.start()
-        except (ValueError, AssertionError, OSError):
-            return None  # no second process here (no fork, or inside a daemon)
-        send.close()
-        try:
-            clean = _chains_clean(events, heads)
-            if clean is None:
-                return None
-            checked, streams, last = clean
-            try:
-                checked_up_to, bad = receive.recv()
-            except EOFError:
-                return None
-            if checked_up_to < last or any(position <= last for position in bad):
-                return None  # a row it did not see, or one that fails
-            return Report(checked=checked, streams=streams, problems=[])
-        finally:
-            receive.close()
-            worker.join(timeout=5)
-            if worker.is_alive():
-                worker.kill()
-
-
-def _chains_clean(events: Any, heads: Any) -> tuple[int, int, int] | None:
-    """Check every row's hash and follow every chain, the clock and the seals
-    through the rows' headers only; (rows, streams, last position) when all is as
-    the store writes it, else None.
-    The seals come in the order they were written, which is ledger order."""
-    tails: dict[str, tuple[int, str]] = {}
-    ids: dict[str, str] = {}
-    decode, sha256 = _header.decode, hashlib.sha256
-    last_at: dt.datetime | None = None
-    checked = last = 0
-    for position, state in events:
-        last = position
-        if not (
-            type(state) is bytes
-            and state[:9] == _HEAD
-            and state[73:82] == _BODY
-            and state[-1:] == b"}"
-        ):
-            return None
-        raw = memoryview(state)[82:-1]
-        digest = state[9:73].decode()
-        if sha256(raw).hexdigest() != digest:
-            return None
-        try:
-            header = decode(raw)
-        except _FAILS:
-            return None
-        stream, version = header.stream, header.version
-        tail = tails.get(stream)
-        if tail is None:
-            if version != 1 or header.prev_hash != GENESIS:
-                return None
-        elif version != tail[0] + 1 or header.prev_hash != tail[1]:
-            return None
-        at = header.recorded_at
-        if last_at is not None and at < last_at:
-            return None
-        last_at = at
-        tails[stream] = (version, digest)
-        sid = ids.get(stream)
-        if sid is None:
-            sid = ids[stream] = str(stream_id(stream))
-        if heads.fetchone() != (sid, version, digest):
-            return None
-        checked += 1
-    if heads.fetchone() is not None:
-        return None  # a seal without its row
-    return checked, len(tails), last
-
-
-def _rows_on_their_own(uri: str, table: str, send: Any) -> None:
-    """In the second process: each row's whole event, and that its columns agree
-    with its body, in one snapshot (the first process checks the hashes). Sends
-    (the last position checked, the positions of rows that fail)."""
-    bad: list[int] = []
-    last = 0
-    ids: dict[str, str] = {}
-    try:
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
-            for position, originator, version, topic, state in conn.execute(
-                f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "
-                "ORDER BY rowid"
-            ):
-                last = position
-                try:
-                    if not isinstance(state, bytes):
-                        raise _Unchecked
-                    if state[:9] == _HEAD and state[73:82] == _BODY and state[-1:] == b"}":
-                        raw: Any = memoryview(state)[82:-1]
-                    else:
-                        raw = _sealed.decode(state).body
-                    body = decode_body(raw)
-                    sid = ids.get(body.stream)
-                    if sid is None:
-                        sid = ids[body.stream] = stream_id(body.stream).hex
-                    if (originator, version, topic) != (sid, body.version, body.event_type):
-                        raise _Unchecked
-                except _FAILS:
-                    bad.append(position)
-    except sqlite3.Error:
-        bad.append(0)  # could not read: let the one-process check say what
-    send.send((last, bad))
-    send.close()
 
 
 def _verify_streaming(store: EventStore) -> Report:

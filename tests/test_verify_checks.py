@@ -63,6 +63,15 @@ def _store_sealed(url: str, raw: bytes, version: int, topic: str) -> int:
         return store.max_position()
 
 
+def _insert_behind(url: str, raw: bytes, version: int, topic: str = "assumption_recorded") -> int:
+    """Store body bytes correctly hashed but behind the store's back (no seal row);
+    returns the position."""
+    digest = hashlib.sha256(raw).hexdigest()
+    attacker = attacker_for(url)
+    sid = next(r.originator_id for r in attacker.rows())
+    return attacker.insert(sid, version, topic, envelope(raw, digest))
+
+
 def _edit(raw: bytes, change: Any) -> bytes:
     data = json.loads(raw)
     change(data)
@@ -93,11 +102,7 @@ def test_an_undecodable_event_is_named_by_verify_and_crashes_no_command(
         # someone writing behind its back can store one.
         with pytest.raises(StoreUnavailable, match="its type is not result_recorded"):
             _store_sealed(ledger_url, bad, version, topic)
-        digest = hashlib.sha256(bad).hexdigest()
-        sid = next(r.originator_id for r in attacker_for(ledger_url).rows())
-        position = attacker_for(ledger_url).insert(
-            sid, version, topic, b'{"hash":"%s","body":%s}' % (digest.encode(), bad)
-        )
+        position = _insert_behind(ledger_url, bad, version, topic)
     else:
         position = _store_sealed(ledger_url, bad, version, topic)
 
@@ -126,12 +131,7 @@ def test_a_recorded_time_that_goes_back_is_named_by_verify(
 ) -> None:
     small(ledger_cli)
     raw, version = _next_body(ledger_cli, recorded_at=dt.datetime(2014, 3, 1, tzinfo=dt.UTC))
-    digest = hashlib.sha256(raw).hexdigest()
-    attacker = attacker_for(ledger_url)
-    sid = next(r.originator_id for r in attacker.rows())
-    position = attacker.insert(
-        sid, version, "assumption_recorded", b'{"hash":"%s","body":%s}' % (digest.encode(), raw)
-    )
+    position = _insert_behind(ledger_url, raw, version)
 
     result = ledger_cli("verify", ok=False)
 
@@ -190,12 +190,7 @@ def test_a_recorded_time_without_a_zone_is_named_not_a_traceback(
     small(ledger_cli)
     raw, version = _next_body(ledger_cli)
     raw = re.sub(rb'"recorded_at":"[^"]*"', b'"recorded_at":"2030-01-01T00:00:00"', raw)
-    digest = hashlib.sha256(raw).hexdigest()
-    attacker = attacker_for(ledger_url)
-    sid = next(r.originator_id for r in attacker.rows())
-    position = attacker.insert(
-        sid, version, "assumption_recorded", b'{"hash":"%s","body":%s}' % (digest.encode(), raw)
-    )
+    position = _insert_behind(ledger_url, raw, version)
 
     result = ledger_cli("verify", ok=False)
 

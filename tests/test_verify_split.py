@@ -11,7 +11,8 @@ import json
 import pytest
 
 from ledger.store import EventStore
-from ledger.verify import _verify_in_memory, _verify_split, verify
+from ledger.verify import _verify_in_memory, verify
+from ledger.verify_split import verify_split
 from tests.conftest import Cli
 from tests.test_tamper import ATTACKS, Log, attacker_for, build
 from tests.test_verify_checks import _next_body, _store_sealed, small
@@ -26,7 +27,7 @@ def test_two_processes_report_a_clean_ledger_as_one_does(demo_cli: Cli) -> None:
     assert split.ok and single.ok
     assert split == single
     with EventStore(demo_cli.url, read_only=True) as store:
-        assert _verify_split(store) == split  # both processes vouched for it
+        assert verify_split(store) == split  # both processes vouched for it
     assert split.checked == len(json.loads(demo_cli.log()))
 
 
@@ -46,7 +47,7 @@ def test_an_event_only_the_row_check_can_fault_is_named(sqlite_cli: Cli) -> None
     assert not split.ok
     assert split == single
     with EventStore(sqlite_cli.url, read_only=True) as store:
-        assert _verify_split(store) is None  # the second process faulted the row
+        assert verify_split(store) is None  # the second process faulted the row
     assert {p.position for p in split.problems} == {position}
     assert "cannot be read" in split.problems[0].reason
     assert "occurred_on" in split.problems[0].reason
@@ -62,7 +63,7 @@ def test_the_split_check_never_vouches_for_an_attacked_ledger(sqlite_cli: Cli, a
     {**ATTACKS, **MORE}[attack](attacker, log)
 
     with EventStore(sqlite_cli.url, read_only=True) as store:
-        assert _verify_split(store) is None
+        assert verify_split(store) is None
         report = verify(store, processes=2)
         assert not report.ok
         assert report == _verify_in_memory(store)
