@@ -61,6 +61,8 @@ def known_teams(state: CompetitionState) -> list[str]:
 def find_team(state: CompetitionState, text: str, *, within: Iterable[str] | None = None) -> str:
     """The canonical name of a team (aliases resolve to the team they name)."""
     teams = list(within) if within is not None else known_teams(state)
+    if text in teams:  # the name as stored: what importers and replays give
+        return text
     want = norm(text)
     for team in teams:
         if norm(team) == want:

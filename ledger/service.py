@@ -16,7 +16,7 @@ import random
 import sqlite3
 import time
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import sqlite_utils
 
@@ -83,20 +83,38 @@ class Ledger:
             self._read_db = sqlite_utils.Database(conn)
         return self._read_db
 
-    def catch_up(self) -> int:
-        """Bring the read-model tables up to the end of the log."""
-        return readmodel.catch_up(
-            self.read_db,
-            read_after=lambda last: self.store.read_all(after=last),
-            state_of=self._current,
+    def catch_up(self, just_appended: Sequence[Recorded] = ()) -> int:
+        """Bring the read-model tables up to the end of the log.
+
+        `just_appended`: the events this ledger has just stored, with their
+        positions. When they are exactly what the read models lack, they are
+        applied as they are instead of being read back and decoded again."""
+
+        def read_after(last: int) -> Iterable[Recorded]:
+            if just_appended and self._follows(last, just_appended):
+                return just_appended
+            return self.store.read_all(after=last)
+
+        return readmodel.catch_up(self.read_db, read_after=read_after, state_of=self._current)
+
+    def _follows(self, last: int, records: Sequence[Recorded]) -> bool:
+        """Whether `records` are the events right after position `last`, all of them.
+        Only on SQLite, where one writer at a time gives positions in commit
+        order without gaps; PostgreSQL's sequence can leave gaps or commit a
+        lower position later."""
+        first = records[0].position
+        return (
+            not self.store.is_postgres
+            and first == last + 1
+            and all(r.position == first + i for i, r in enumerate(records))
         )
 
-    def refresh_read_models(self) -> None:
+    def refresh_read_models(self, just_appended: Sequence[Recorded] = ()) -> None:
         """Catch the read models up after a commit. The events are committed
         whatever happens here, so a failure is a warning, not an error: the
         tables are rebuilt at once (in one transaction), else by the next command."""
         try:
-            self.catch_up()
+            self.catch_up(just_appended)
             return
         except Exception as exc:  # any failure of the read side; the facts are safe
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -428,6 +446,6 @@ class Ledger:
                     last = [r for r in recorded if r.stream == slug][-1]
                     self._states[slug] = ((last.version, last.hash), kept[1])
             if self.auto_catch_up:
-                self.refresh_read_models()
+                self.refresh_read_models(recorded)
             return recorded
         raise AssertionError("unreachable")

@@ -197,6 +197,24 @@ def test_a_catch_up_over_many_facts_equals_a_rebuild(ledger_url: str) -> None:
         assert lg.read_model_differences() == []
 
 
+def test_an_append_after_another_writers_uncaught_facts_applies_them_too(tmp_path: Path) -> None:
+    """The writer applies its own just-stored facts without reading them back only
+    when they are all the read models lack; another writer's facts stored in
+    between (its catch-up not done) are read from the log first."""
+    db = str(tmp_path / "ledger.db")
+    plan = league_steps()
+    with ledger.open(db) as lg:
+        for step in plan[:9]:
+            lg.execute(resolve_league(lg, step), competition="league")
+    with ledger.open(db) as first, ledger.open(db) as second:
+        first.auto_catch_up = False
+        first.execute(resolve_league(first, plan[9]), competition="league")
+        assert second.read_model_differences() != []
+        second.execute(resolve_league(second, plan[10]), competition="league")
+        assert second.read_model_differences() == []
+        assert second.warnings == []
+
+
 def test_what_new_facts_can_reach(tmp_path: Path) -> None:
     """A result reaches its fixture; a new spelling of a team reaches everything."""
     with ledger.open(str(tmp_path / "ledger.db")) as lg:
