@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
 import click
 
+from events.catalogue import Event, Recorded
 from events.rules import PRESETS
 from ledger import exporters, files
 from ledger.cli import DAY, MOMENT, Context, cli, pass_context
@@ -18,7 +20,7 @@ from ledger.export import export_lines, import_export, is_export
 from ledger.importers import footballtxt, footballtxt_import, wikitext, wikitext_import
 from ledger.importers.common import Batch
 from ledger.progress import working
-from ledger.script import looks_like_script, run_script
+from ledger.script import decide_script, looks_like_script, run_script
 
 DEMO = "usoc-2014-qualification.ledger"
 
@@ -66,8 +68,15 @@ def demo(ctx: Context) -> None:
 )
 @click.option("--year", type=int, default=None, help="Year for dates written without one.")
 @click.option("--source", default=None, help="Citation for every fact [default: the file name].")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Decide every fact as an import would and say how many would be appended; write nothing.",
+)
 @pass_context
-def import_file(ctx: Context, file: Path, rules: str, year: int | None, source: str | None) -> None:
+def import_file(
+    ctx: Context, file: Path, rules: str, year: int | None, source: str | None, dry_run: bool
+) -> None:
     """Append everything in FILE: a ledger script, Wikipedia-style result text,
     Football.TXT or a ledger export. The whole file is one append: nothing is
     written when any line is wrong. Importing the same file twice appends nothing.
@@ -78,22 +87,32 @@ def import_file(ctx: Context, file: Path, rules: str, year: int | None, source: 
     new_file = _sqlite_file(ctx) if not ctx.ledger_opened else None
     new_file = new_file if new_file is not None and not new_file.exists() else None
     try:
-        with working(f"importing {file.name}"):
-            count = _import_text(ctx, text, file, rules=rules, year=year, source=source)
+        with working(f"{'checking' if dry_run else 'importing'} {file.name}"):
+            count = _import_text(
+                ctx, text, file, rules=rules, year=year, source=source, dry_run=dry_run
+            )
     except (LedgerError, KeyboardInterrupt) as exc:
-        if new_file is not None:
-            # Refused into a ledger this import would have created: leave no file.
-            ctx.close()
-            for leftover in (new_file, *(Path(f"{new_file}{x}") for x in ("-wal", "-shm"))):
-                leftover.unlink(missing_ok=True)
+        _remove_new(ctx, new_file)  # refused into a ledger this import would create
         if isinstance(exc, KeyboardInterrupt):
             raise InvalidInput("interrupted: nothing imported") from None
         raise
+    if dry_run:
+        _remove_new(ctx, new_file)  # a check leaves no ledger behind
+        click.echo(f"{file.name}: {count} events would be appended; nothing written (dry run)")
+        return
     click.echo(
         f"imported {count} events from {file.name}"
         if count
         else f"{file.name}: everything in it is already recorded; nothing appended"
     )
+
+
+def _remove_new(ctx: Context, new_file: Path | None) -> None:
+    """Leave no file where the command found none."""
+    if new_file is not None:
+        ctx.close()
+        for leftover in (new_file, *(Path(f"{new_file}{x}") for x in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
 
 
 def _sqlite_file(ctx: Context) -> Path | None:
@@ -112,13 +131,21 @@ def read_text(file: Path) -> str:
 
 
 def _import_text(
-    ctx: Context, text: str, file: Path, *, rules: str, year: int | None, source: str | None
+    ctx: Context,
+    text: str,
+    file: Path,
+    *,
+    rules: str,
+    year: int | None,
+    source: str | None,
+    dry_run: bool = False,
 ) -> int:
     if is_export(text):
-        return import_export(ctx.ledger, text, filename=file.name)
+        return import_export(ctx.ledger, text, filename=file.name, dry_run=dry_run)
     elif looks_like_script(text):
-        return len(
-            run_script(
+        script = decide_script if dry_run else run_script
+        return _count(
+            script(
                 ctx.ledger,
                 text,
                 filename=file.name,
@@ -132,6 +159,7 @@ def _import_text(
             wiki_text_batch(
                 text, filename=file.name, slug=ctx.competition, source=source or file.name
             ),
+            dry_run=dry_run,
         )
     elif is_football_txt(text):
         return import_batch(
@@ -144,6 +172,7 @@ def _import_text(
                 year=year,
                 source=source or file.name,
             ),
+            dry_run=dry_run,
         )
     raise InvalidInput(
         f"{file.name}: not a format the ledger reads (a ledger script, "
@@ -297,14 +326,22 @@ def football_txt_batch(
     )
 
 
-def import_batch(ctx: Context, batch: Batch) -> int:
-    """Decide the whole batch against the ledger and append it in one go."""
+def import_batch(ctx: Context, batch: Batch, *, dry_run: bool = False) -> int:
+    """Decide the whole batch against the ledger and append it in one go (or,
+    on a dry run, only decide it); how many facts it appends."""
     for warning in batch.warnings:
         click.echo(f"warning: {warning}", err=True)
-    recorded = ctx.ledger.execute(
-        *batch.commands, competition=batch.slug, meta=Meta(actor=default_actor("import"))
+    run = ctx.ledger.decide if dry_run else ctx.ledger.execute
+    return _count(
+        run(*batch.commands, competition=batch.slug, meta=Meta(actor=default_actor("import")))
     )
-    return len(recorded)
+
+
+def _count(appended: Sequence[Recorded] | dict[str, list[Event]]) -> int:
+    """How many facts an append stored, or a decision would store."""
+    if isinstance(appended, dict):
+        return sum(map(len, appended.values()))
+    return len(appended)
 
 
 def is_wiki_text(text: str) -> bool:

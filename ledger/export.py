@@ -65,13 +65,14 @@ def is_export(text: str) -> bool:
     return text.lstrip().startswith("{") and f'"{FORMAT}"' in text.split("\n", 1)[0]
 
 
-def import_export(ledger: Ledger, text: str, *, filename: str) -> int:
+def import_export(ledger: Ledger, text: str, *, filename: str, dry_run: bool = False) -> int:
     """Append the exported events that the ledger lacks; returns how many.
 
     Every new event is decided again, in order, against the competition as the
     ledger and the export's earlier events leave it: a fact the decisions refuse
     fails the whole import with its line and the reason. Events that pass are
-    stored with their original bytes and hashes.
+    stored with their original bytes and hashes. A dry run checks all of that
+    and stores nothing.
     """
     store = ledger.store
     lines = text.splitlines()
@@ -141,7 +142,7 @@ def import_export(ledger: Ledger, text: str, *, filename: str) -> int:
                 f"({last:%Y-%m-%d %H:%M:%S}Z): recorded time cannot go back; nothing was imported"
             )
     states = _redecide(ledger, [(key, new[key][1]) for key in to_store], line_of, filename)
-    if to_store:
+    if to_store and not dry_run:
         store.save_sealed([new[key][0] for key in to_store])
         # The competitions as the decisions left them are the stored ones: the read
         # models start from them instead of folding every imported event again.

@@ -10,11 +10,13 @@ one `Ledger.execute`: all of it is appended, or nothing.
 
 from __future__ import annotations
 
+import contextlib
 import shlex
+from collections.abc import Iterator
 
 import click
 
-from events.catalogue import Recorded
+from events.catalogue import Event, Recorded
 from ledger.cli import COMMANDS, cli
 from ledger.cli_write import FACT_COMMANDS
 from ledger.commands import Command, Meta
@@ -122,8 +124,29 @@ def run_script(
 ) -> list[Recorded]:
     """Read every line, then execute the whole file as one batch."""
     lines = read_script(text, filename=filename)
-    try:
+    with _line_of_refusal(lines, filename):
         return ledger.execute(*(c for _, c in lines), competition=competition, meta=meta)
+
+
+def decide_script(
+    ledger: Ledger,
+    text: str,
+    *,
+    filename: str,
+    competition: str | None = None,
+    meta: Meta | None = None,
+) -> dict[str, list[Event]]:
+    """The facts `run_script` would append, per competition, appending nothing."""
+    lines = read_script(text, filename=filename)
+    with _line_of_refusal(lines, filename):
+        return ledger.decide(*(c for _, c in lines), competition=competition, meta=meta)
+
+
+@contextlib.contextmanager
+def _line_of_refusal(lines: list[tuple[int, Command]], filename: str) -> Iterator[None]:
+    """A refused command names its line of the file."""
+    try:
+        yield
     except LedgerError as exc:
         if exc.index is None:
             raise

@@ -80,9 +80,10 @@ FORGERIES: dict[str, tuple[Callable[[list[dict[str, Any]]], dict[str, Any]], str
 }
 
 
+@pytest.mark.parametrize("check", [(), ("--dry-run",)], ids=["import", "dry-run"])
 @pytest.mark.parametrize("forgery", sorted(FORGERIES))
 def test_a_forged_export_fails_with_its_line_and_writes_nothing(
-    ledger_cli: Cli, tmp_path: Path, forgery: str
+    ledger_cli: Cli, tmp_path: Path, forgery: str, check: tuple[str, ...]
 ) -> None:
     small(ledger_cli)
     export = tmp_path / "cup.jsonl"
@@ -101,7 +102,7 @@ def test_a_forged_export_fails_with_its_line_and_writes_nothing(
     forged_file.write_text(text + "\n")
     before = ledger_cli.log()
 
-    refused = ledger_cli.refused("import", str(forged_file))
+    refused = ledger_cli.refused("import", str(forged_file), *check)
 
     assert f"forged.jsonl:{len(lines) + 2}:" in refused.stderr, refused.stderr
     assert reason in refused.stderr, refused.stderr

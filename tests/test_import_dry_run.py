@@ -1,0 +1,81 @@
+"""`ledger import FILE --dry-run` decides every fact of FILE as the import would
+and writes nothing: the count it gives is the count the import then appends, for
+every format the import reads, and the ledger (or the absence of one) is left as
+it was. What the import refuses, the dry run refuses (see test_forged_export).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ledger.cli_io import bundled_text
+from tests.conftest import Cli
+from tests.test_bulk_import import season
+
+DATA = Path(__file__).parent / "data"
+
+
+def would_append(cli: Cli, file: Path) -> int:
+    out = cli("import", str(file), "--dry-run").stdout
+    found = re.fullmatch(
+        rf"{re.escape(file.name)}: (\d+) events would be appended; nothing written \(dry run\)\n",
+        out,
+    )
+    assert found, out
+    return int(found[1])
+
+
+def appended(cli: Cli, file: Path) -> int:
+    out = cli("import", str(file)).stdout
+    if "nothing appended" in out:
+        return 0
+    found = re.fullmatch(rf"imported (\d+) events from {re.escape(file.name)}\n", out)
+    assert found, out
+    return int(found[1])
+
+
+def test_an_export_checked_then_imported(ledger_cli: Cli, tmp_path: Path) -> None:
+    source = Cli(str(tmp_path / "source.db"))
+    season(source)
+    export = tmp_path / "season.jsonl"
+    source("export", "--all", str(export))
+    exported = len(export.read_text().splitlines()) - 1  # the header line
+
+    before = ledger_cli.log()  # on SQLite: no file yet, and the dry run makes none
+    assert would_append(ledger_cli, export) == exported
+    assert ledger_cli.log() == before
+
+    assert appended(ledger_cli, export) == exported
+    after = ledger_cli.log()
+    assert would_append(ledger_cli, export) == 0
+    assert ledger_cli.log() == after
+
+
+@pytest.mark.parametrize("name", ["script", "wikitext", "football.txt"])
+def test_each_format_checked_then_imported(sqlite_cli: Cli, tmp_path: Path, name: str) -> None:
+    files = {
+        "script": tmp_path / "usoc.ledger",
+        "wikitext": DATA / "2014-us-open-cup-qualification.txt",
+        "football.txt": DATA / "euro2016.txt",
+    }
+    files["script"].write_text(bundled_text())
+    file = files[name]
+
+    would = would_append(sqlite_cli, file)
+    assert sqlite_cli.log() == "<no ledger file>"
+    assert would > 0
+
+    assert appended(sqlite_cli, file) == would
+    after = sqlite_cli.log()
+    assert would_append(sqlite_cli, file) == 0
+    assert sqlite_cli.log() == after
+
+
+def test_a_dry_run_into_a_ledger_with_other_competitions(demo_cli: Cli, tmp_path: Path) -> None:
+    before = demo_cli.log()
+    would = would_append(demo_cli, DATA / "euro2016.txt")
+    assert demo_cli.log() == before
+    assert appended(demo_cli, DATA / "euro2016.txt") == would > 0
