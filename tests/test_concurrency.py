@@ -721,18 +721,19 @@ def test_two_catch_ups_at_once_apply_each_event_once(
     On PostgreSQL this is two commands run from the same directory, sharing the
     default local `ledger-read.db`."""
     backend = "postgres" if ledger_url.startswith("postgres") else "sqlite"
-    original = EventStore.read_all
+    original = readmodel.position
 
     @contextlib.contextmanager
     def hook(fire: Callable[[], None]) -> Iterator[None]:
-        def read_all(self: EventStore, *, after: int = 0, batch: int = 2000) -> Any:
-            if after > 0 and threading.current_thread() is threading.main_thread():
+        def position(db: sqlite_utils.Database) -> int:
+            last = original(db)
+            if last > 0 and threading.current_thread() is threading.main_thread():
                 fire()  # this clerk's catch-up has read its position
-            return original(self, after=after, batch=batch)
+            return last
 
-        monkeypatch.setattr(EventStore, "read_all", read_all)
+        monkeypatch.setattr(readmodel, "position", position)
         yield
-        monkeypatch.setattr(EventStore, "read_all", original)
+        monkeypatch.setattr(readmodel, "position", original)
 
     home, away, rnd = FIXTURES["f02"]
     result, other = run_with_a_clerk_in_between(
