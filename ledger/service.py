@@ -24,6 +24,7 @@ from events.catalogue import Event, Recorded
 from ledger.commands import Command, CreateCompetition, Meta, UseCompetition, decide
 from ledger.errors import ConcurrentAppend, LedgerError, UnknownCompetition, UnknownStage
 from ledger.lookup import find_path, find_stage, find_team, suggest
+from ledger.rebuild_split import rows_from, rows_of, start_workers, stop_workers
 from ledger.store import EventStore
 from projections import readmodel
 from projections.audit import Audit, audit
@@ -39,6 +40,10 @@ from projections.views import (
     stage_rows,
     table_rows,
 )
+
+# A SQLite ledger this large has its read-model rows computed by several processes
+# on a rebuild (below it, starting them costs more than they save).
+SPLIT_REBUILD_FROM = 50_000
 
 
 class Ledger:
@@ -153,11 +158,29 @@ class Ledger:
             stored.close()
             fresh.close()
 
-    def rebuild(self) -> int:
-        return readmodel.rebuild(
-            self.read_db,
-            streams=(self.store.read_stream(slug, positions=True) for slug in self.competitions()),
-        )
+    def rebuild(self, *, processes: int | None = None) -> int:
+        """Drop the read-model tables and build them again from the events, in one
+        transaction; how many events they hold.
+
+        On a SQLite ledger of `SPLIT_REBUILD_FROM` events or more, as many worker
+        processes as there are cores (or `processes`) compute the competitions'
+        rows while this one writes them; with one, this process does it all."""
+        last = self.store.max_position()
+        slugs = self.competitions()
+        if processes is None:
+            processes = (os.cpu_count() or 1) if last >= SPLIT_REBUILD_FROM else 1
+        started = None
+        if processes > 1 and not self.store.is_postgres:  # PostgreSQL: one connection
+            started = start_workers(
+                self.store.url, [slugs[i::processes] for i in range(processes)], last
+            )
+        if started is None:
+            rows = (rows_of(self.store.read_stream(slug, positions=True), last) for slug in slugs)
+            return readmodel.rebuild(self.read_db, rows=(r for r in rows if r is not None))
+        try:
+            return readmodel.rebuild(self.read_db, rows=rows_from(started))
+        finally:
+            stop_workers(started)
 
     # -- the current state of a competition ---------------------------------
 

@@ -498,18 +498,37 @@ def _write_lock(db: sqlite_utils.Database) -> Iterator[None]:
         db.conn.execute("COMMIT")
 
 
+# One competition's read-model rows (its events' rows under "rm_events"), how many
+# events they came from, and the last ledger position among them.
+StreamRows = tuple[Rows, int, int]
+
+
+def stream_rows(records: Sequence[Recorded]) -> StreamRows:
+    """Every read-model row of one competition, from its events (with positions)."""
+    rows = competition_rows(fold(records))
+    rows["rm_events"] = [_event_row(r) for r in records]
+    return rows, len(records), max(r.position for r in records)
+
+
 def rebuild(
     db: sqlite_utils.Database,
     *,
-    streams: Iterable[Sequence[Recorded]],
+    streams: Iterable[Sequence[Recorded]] = (),
+    rows: Iterable[StreamRows] | None = None,
 ) -> int:
     """Drop every read-model table and build it again, one competition at a time
     (each event decoded once; memory bounded by the largest competition), all in
     one transaction: a crash leaves the old tables, never empty ones.
 
+    The rows come from `streams` (each competition's events, with positions), or
+    already computed, as `stream_rows` gives them, from `rows` (e.g. by other
+    processes, in any order of competitions).
+
     Snapshots are not written here: they would double what a rebuild writes, and
     the next catch-up of each competition keeps one again (until then a process
     folds that competition's own events)."""
+    if rows is None:
+        rows = (stream_rows(records) for records in streams if records)
     count, final = 0, 0
     # Rows gathered over a few competitions, written a few thousand at a time.
     pending: Rows = {table: [] for table in (*_ROW_TYPES, "rm_events")}
@@ -520,15 +539,11 @@ def rebuild(
         # The event log's indexes are made once its rows are in: cheaper than
         # keeping them sorted row by row.
         _ensure_tables(db, indexes=False)
-        for records in streams:
-            if not records:
-                continue
-            pending["rm_events"].extend(_event_row(r) for r in records)
-            state = fold(records)
-            for table, rows in competition_rows(state).items():
-                pending[table].extend(rows)
-            count += len(records)
-            final = max(final, max(r.position for r in records))
+        for tables, events, last in rows:
+            for table, items in tables.items():
+                pending[table].extend(items)
+            count += events
+            final = max(final, last)
             if sum(map(len, pending.values())) >= 5000:
                 _insert_all(db.conn, pending)
         _insert_all(db.conn, pending)
