@@ -406,38 +406,42 @@ class Resolver:
 
     def _group_complete(self, stage_slug: str, group: str) -> bool:
         stage = self.state.stages[stage_slug]
+        fixtures = self.group_fixtures(stage, group)
+        # The latest fixtures are the likeliest still to be played: a group in
+        # progress is found open at once.
+        if not all(self._settled(fx) for fx in reversed(fixtures)):
+            return False
         teams = set(self.group_teams(stage, group))
-        met: set[frozenset[str]] = set()
         canonical = self.state.canonical
-        for fx in self.group_fixtures(stage, group):
+        met: set[frozenset[str]] = set()
+        for fx in fixtures:
             if type(fx.home) is TeamSide and type(fx.away) is TeamSide:
-                # Two named teams: the outcome depends on nothing else, and one
-                # with a result not pinned to other teams, a forfeit or a
-                # cancellation is settled (what `outcome` would say, without
-                # writing its sentence).
-                named = (canonical(fx.home.team), canonical(fx.away.team))
-                result, pinned = fx.result, fx.result.teams if fx.result else None
-                settled = (
-                    fx.cancelled is not None
-                    or fx.forfeit is not None
-                    or (
-                        result is not None
-                        and (
-                            pinned is None or (canonical(pinned[0]), canonical(pinned[1])) == named
-                        )
-                    )
-                )
-                if not settled and self.outcome(fx.fixture).status in _OPEN:
-                    return False
-                met.add(frozenset(named))
+                met.add(frozenset((canonical(fx.home.team), canonical(fx.away.team))))
                 continue
-            if self.outcome(fx.fixture).status in _OPEN:
-                return False
             home, away = self.team(fx.home), self.team(fx.away)
             if home and away:
                 met.add(frozenset((home, away)))
         pairs = {frozenset((a, b)) for a in teams for b in teams if a < b}
         return bool(teams) and pairs <= met
+
+    def _settled(self, fx: FixtureState) -> bool:
+        """Whether a group fixture's outcome is no longer open."""
+        if type(fx.home) is TeamSide and type(fx.away) is TeamSide:
+            # Two named teams: the outcome depends on nothing else, and one with a
+            # result not pinned to other teams, a forfeit or a cancellation is
+            # settled (what `outcome` would say, without writing its sentence).
+            if fx.cancelled is not None or fx.forfeit is not None:
+                return True
+            result = fx.result
+            if result is not None:
+                pinned = result.teams
+                if pinned is None:
+                    return True
+                canonical = self.state.canonical
+                named = (canonical(fx.home.team), canonical(fx.away.team))
+                if (canonical(pinned[0]), canonical(pinned[1])) == named:
+                    return True
+        return self.outcome(fx.fixture).status not in _OPEN
 
     def group_place(self, stage_slug: str, group: str, place: int) -> str | None:
         if stage_slug not in self.state.stages or not self.group_complete(stage_slug, group):

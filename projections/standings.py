@@ -88,26 +88,29 @@ def _tally(
 ) -> dict[str, _Tally]:
     """Table over the matches played among `teams` only (overall or head-to-head)."""
     table = {t: _Tally() for t in teams}
+    win, draw, loss = rule.win, rule.draw, rule.loss
     for m in matches:
-        if m.home not in table or m.away not in table:
+        home, away = table.get(m.home), table.get(m.away)
+        if home is None or away is None:
             continue
-        sides = (
-            (m.home, m.home_goals, m.away_goals, False),
-            (m.away, m.away_goals, m.home_goals, True),
-        )
-        for team, gf, ga, away in sides:
-            row = table[team]
-            row.played += 1
-            if m.goals_known:
-                row.goals_for += gf
-                row.goals_against += ga
-                row.away_goals_for += gf if away else 0
-            if gf > ga:
-                row.won, row.points = row.won + 1, row.points + rule.win
-            elif gf == ga:
-                row.drawn, row.points = row.drawn + 1, row.points + rule.draw
-            else:
-                row.lost, row.points = row.lost + 1, row.points + rule.loss
+        hg, ag = m.home_goals, m.away_goals
+        home.played += 1
+        away.played += 1
+        if m.goals_known:
+            home.goals_for += hg
+            home.goals_against += ag
+            away.goals_for += ag
+            away.goals_against += hg
+            away.away_goals_for += ag
+        if hg > ag:
+            home.won, home.points = home.won + 1, home.points + win
+            away.lost, away.points = away.lost + 1, away.points + loss
+        elif hg == ag:
+            home.drawn, home.points = home.drawn + 1, home.points + draw
+            away.drawn, away.points = away.drawn + 1, away.points + draw
+        else:
+            home.lost, home.points = home.lost + 1, home.points + loss
+            away.won, away.points = away.won + 1, away.points + win
     return table
 
 
@@ -324,7 +327,9 @@ def rank(
     """
     roster = tuple(sorted(set(teams)))
     members = set(roster)
-    lines = tuple(m for m in matches if {m.home, m.away} <= members and m.home != m.away)
+    lines = tuple(
+        m for m in matches if m.home in members and m.away in members and m.home != m.away
+    )
     overall = _tally(roster, lines, rules.points)
     ranker = _Ranker(rules.tiebreaks, lines, rules.points, overall, fair_play, tuple(lots or ()))
     rows: list[StandingRow] = []
@@ -375,7 +380,7 @@ def rank_across(
     overall: dict[str, _Tally] = {}
     for team, group, matches in entries:
         members = set(group)
-        lines = [m for m in matches if {m.home, m.away} <= members and m.home != m.away]
+        lines = [m for m in matches if m.home in members and m.away in members and m.home != m.away]
         overall[team] = _tally(tuple(sorted(members)), lines, points)[team]
     roster = tuple(sorted(overall))
     kept = tuple(s for s in steps if not _is_h2h(s))
