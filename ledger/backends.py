@@ -76,13 +76,16 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
         )
         return ids
 
-    def insert_sealed(self, sealed: Sequence[Any]) -> None:
+    def insert_sealed(self, sealed: Sequence[Any]) -> int | None:
         """Store sealed events (objects with the attributes of a StoredEvent) verbatim
         in one transaction, their heads beside them, with the same refusal as an
         append of a time before the ledger's last event. A bulk path (an import):
-        one statement per table, not the library's save of one row at a time."""
+        one statement per table, not the library's save of one row at a time.
+
+        Returns the position of the first, the rest following it one by one (or
+        None when the rows did not land on consecutive positions)."""
         if not sealed:
-            return
+            return None
         ids: dict[uuid.UUID, tuple[str, str]] = {}
         rows, heads = [], []
         for s in sealed:
@@ -91,14 +94,19 @@ class SQLiteLedgerRecorder(SQLiteApplicationRecorder):
                 found = ids[s.originator_id] = (s.originator_id.hex, str(s.originator_id))
             rows.append((found[0], s.originator_version, s.topic, s.state))
             heads.append((found[1], s.originator_version, _hash_decoder.decode(s.state).hash))
+        table = self.events_table_name
         with self.datastore.transaction(commit=True) as c:
-            c.execute(f"SELECT state FROM {self.events_table_name} ORDER BY rowid DESC LIMIT 1")
+            c.execute(f"SELECT rowid, state FROM {table} ORDER BY rowid DESC LIMIT 1")
             before = c.fetchone()
             refuse_going_back(
-                None if before is None else bytes(before[0]), [s.state for s in sealed]
+                None if before is None else bytes(before[1]), [s.state for s in sealed]
             )
             c.executemany(self.insert_events_statement, rows)
             c.executemany("INSERT INTO ledger_heads VALUES (?,?,?)", heads)
+            last = 0 if before is None else int(before[0])
+            c.execute(f"SELECT max(rowid) FROM {table}")
+            ok = c.fetchone()[0] == last + len(sealed)
+        return last + 1 if ok else None
 
 
 def sqlite_recorder_topic() -> str:

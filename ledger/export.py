@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import msgspec
 
-from events.catalogue import Body, decode_body
+from events.catalogue import Body, Recorded, decode_body
 from ledger.commands import Replay
 from ledger.errors import InvalidInput, LedgerError
 from ledger.service import Ledger
@@ -143,7 +143,7 @@ def import_export(ledger: Ledger, text: str, *, filename: str, dry_run: bool = F
             )
     states = _redecide(ledger, [(key, new[key][1]) for key in to_store], line_of, filename)
     if to_store and not dry_run:
-        store.save_sealed([new[key][0] for key in to_store])
+        start = store.save_sealed([new[key][0] for key in to_store])
         # The competitions as the decisions left them are the stored ones: the read
         # models start from them instead of folding every imported event again.
         heads = {stream: (version, new[(stream, version)][2]) for stream, version in to_store}
@@ -156,8 +156,26 @@ def import_export(ledger: Ledger, text: str, *, filename: str, dry_run: bool = F
                 state = fold_events(item[3].event for item in incoming[stream])
             ledger.adopt(stream, head, state)
         if ledger.auto_catch_up:
-            ledger.refresh_read_models()
+            # The read models take the stored events from here, not read back.
+            stored = [] if start is None else _as_recorded(start, [new[key] for key in to_store])
+            ledger.refresh_read_models(stored)
     return len(to_store)
+
+
+def _as_recorded(first: int, stored: list[tuple[Pending, Body, str]]) -> list[Recorded]:
+    """The imported events as stored, from position `first` on."""
+    return [
+        Recorded(
+            position=first + n,
+            stream=body.stream,
+            version=body.version,
+            recorded_at=body.recorded_at,
+            prev_hash=body.prev_hash,
+            hash=digest,
+            event=body.event,
+        )
+        for n, (_, body, digest) in enumerate(stored)
+    ]
 
 
 def _last_recorded(store: EventStore) -> dt.datetime | None:

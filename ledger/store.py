@@ -617,17 +617,18 @@ class EventStore:
             ) from exc
         return [recorded_from_state(position, state) for position, state in stored]
 
-    def save_sealed(self, pending: Sequence[Pending]) -> None:
+    def save_sealed(self, pending: Sequence[Pending]) -> int | None:
         """As `save_pending`; on SQLite in one statement per table (a bulk import),
-        not through the library's save of one row at a time."""
+        not through the library's save of one row at a time, returning the position
+        of the first event (the rest follow it one by one) when that is known."""
         if self.is_postgres:
             self.save_pending(pending)
-            return
+            return None
         recorder = self.app.recorder
         assert isinstance(recorder, SQLiteLedgerRecorder)
         try:
             with _database_errors(self.url):
-                recorder.insert_sealed(pending)
+                return recorder.insert_sealed(pending)
         except IntegrityError as exc:
             raise ConcurrentAppend(
                 "the ledger changed while importing; nothing was written"

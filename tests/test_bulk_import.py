@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,10 @@ from ledger.service import Ledger
 from ledger.store import EventStore, Pending, envelope, stream_id
 from projections.model import fold
 from tests.conftest import Cli, _pg_schema
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import scale
 
 CUP = "cup"
 
@@ -89,6 +94,33 @@ def test_an_imported_season_equals_the_ledger_it_came_from(
     # Importing it again appends nothing.
     target("import", str(exported))
     assert len(_rows(second_url)) == len(_rows(ledger_url))
+
+
+def test_an_import_into_read_models_left_behind_applies_what_they_lacked(
+    sqlite_cli: Cli, tmp_path: Path
+) -> None:
+    """The import hands the read models the events it stored, without reading them
+    back, only when those are all the read models lack; here another command's
+    facts were stored without its catch-up, so the log is read first."""
+    with Ledger(sqlite_cli.url) as lg:
+        lg.auto_catch_up = False
+        lg.execute(*scale.open_league("behind", 4, 1, 2).commands)
+        assert lg.read_model_differences() != []
+    source = Cli(str(tmp_path / "source.db"))  # recorded later: the import may follow
+    season(source)
+    exported = _export(source.url, tmp_path / "season.jsonl")
+    sqlite_cli("import", str(exported))
+    assert "match the events" in sqlite_cli("verify", "--read-models").stdout
+
+
+def test_the_bulk_store_says_where_the_imported_events_landed(sqlite_cli: Cli) -> None:
+    sqlite_cli("new", CUP, "--name", "County Cup", "--on", "2025-01-10")
+    last = json.loads(sqlite_cli.log())[-1]
+    now = dt.datetime.now(dt.UTC)
+    first = _assumption(CUP, 2, last["hash"], now)
+    with EventStore(sqlite_cli.url) as store:
+        start = store.save_sealed([first])
+        assert start == store.max_position() == last["position"] + 1
 
 
 def _assumption(stream: str, version: int, prev: str, at: dt.datetime) -> Pending:
