@@ -106,6 +106,8 @@ def run_worker(name: str, db: str) -> None:
     """The body of a worker process: one operation, then its figures as JSON."""
     import hashlib
 
+    import msgspec
+
     from events.catalogue import decode_body
     from ledger.service import Ledger
     from ledger.store import open_envelope
@@ -130,6 +132,43 @@ def run_worker(name: str, db: str) -> None:
                 records = lg.store.read_stream(slug, positions=True)
                 fold(records)
                 count += len(records)
+    elif name == "tables-floor":
+        # The SQL a rebuild cannot skip: drop every read-model table and write as many
+        # rows again (copied here by INSERT ... SELECT, no Python), then the log's
+        # indexes, in one transaction; rolled back, so the ledger stays as it was.
+        conn = sqlite3.connect(db, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        start = time.perf_counter()
+        for table in ("rm_events", "rm_bracket", "rm_standings", "rm_stages", "rm_qualifiers"):
+            schema = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()[0]
+            conn.execute(schema.replace(table, f"bench_{table}", 1))
+            conn.execute(f"INSERT INTO bench_{table} SELECT * FROM {table}")
+            count += conn.execute("SELECT changes()").fetchone()[0]
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("CREATE INDEX bench_by_stream ON bench_rm_events (stream, occurred_on)")
+        conn.execute("CREATE INDEX bench_by_time ON bench_rm_events (recorded_at)")
+        seconds = time.perf_counter() - start
+        conn.execute("ROLLBACK")
+        conn.close()
+        print(json.dumps({"seconds": seconds, "rss_mb": peak_rss_mb(), "count": count}))
+        return
+    elif name == "parse-floor":
+        # What an import cannot skip before deciding anything: read the export,
+        # decode each line and its event once, check each hash.
+        from ledger.export import Line
+
+        line_decoder = msgspec.json.Decoder(Line)
+        with open(db, "rb") as export:
+            next(export)  # the header
+            for text in export:
+                line = line_decoder.decode(text)
+                raw = bytes(line.body)
+                if hashlib.sha256(raw).hexdigest() != line.hash:
+                    raise SystemExit("the export is damaged")
+                decode_body(raw)
+                count += 1
     elif name in ("decode-floor", "sha-floor"):
         conn = sqlite3.connect(db)
         for (state,) in conn.execute("SELECT state FROM stored_events ORDER BY rowid"):
@@ -255,7 +294,7 @@ def measure_append(large: Path, tmp: Path, runs: int) -> list[Row]:
     then the same without the read-model catch-up, and the rows it stores alone."""
     from ledger.service import Ledger
 
-    comp = open_league(f"bench-open-{os.getpid()}", 20, 6, 99)  # new on every run
+    comp = open_league(f"bench-open-{os.getpid()}", 20, 12, 99)  # new on every run
     fixtures = unplayed(comp)
     with Ledger(str(large)) as lg:
         lg.execute(*comp.commands)
@@ -314,10 +353,52 @@ def measure_append(large: Path, tmp: Path, runs: int) -> list[Row]:
         conn.execute("COMMIT")
         own_rows.append(time.perf_counter() - start)
     conn.close()
+    # The read-model rows one result rewrites (its event's row, the fixture's row, the
+    # league table's rows, the stage's row, the position), SQL only, in their own
+    # transaction as the catch-up writes them (synchronous=1 in WAL mode).
+    conn = sqlite3.connect(str(copy), isolation_level=None)
+    conn.execute("PRAGMA synchronous=1")
+    event_row = conn.execute("SELECT * FROM rm_events ORDER BY position DESC LIMIT 1").fetchone()
+    fixture_row = conn.execute(
+        "SELECT * FROM rm_bracket WHERE competition = ? AND key = ?",
+        (comp.slug, fixtures[1].fixture),
+    ).fetchone()
+    table_rows = conn.execute(
+        "SELECT * FROM rm_standings WHERE competition = ?", (comp.slug,)
+    ).fetchall()
+    stage_row = conn.execute(
+        "SELECT * FROM rm_stages WHERE competition = ?", (comp.slug,)
+    ).fetchone()
+
+    def marks(row: tuple[Any, ...]) -> str:
+        return ", ".join("?" for _ in row)
+
+    read_rows = []
+    for n in range(len(times)):
+        start = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            f"INSERT INTO rm_events VALUES ({marks(event_row)})",
+            (event_row[0] + 1 + n, *event_row[1:]),
+        )
+        conn.execute(
+            f"INSERT OR REPLACE INTO rm_bracket VALUES ({marks(fixture_row)})", fixture_row
+        )
+        conn.executemany(
+            f"INSERT OR REPLACE INTO rm_standings VALUES ({marks(table_rows[0])})", table_rows
+        )
+        conn.execute(f"INSERT OR REPLACE INTO rm_stages VALUES ({marks(stage_row)})", stage_row)
+        conn.execute(
+            "INSERT OR REPLACE INTO rm_position (reader, position) VALUES ('bench', ?)", (n,)
+        )
+        conn.execute("COMMIT")
+        read_rows.append(time.perf_counter() - start)
+    conn.close()
     copy.unlink()
     floor = statistics.median(floor_times)
     one_row = f"one-row INSERT + COMMIT ({mode}, synchronous={synchronous}): {ms(floor)}"
     stored, rows = statistics.median(stored_only), statistics.median(own_rows)
+    read = statistics.median(read_rows)
     return [
         at_most(
             f"one `record` append, in-process (median of {len(times)})",
@@ -339,6 +420,13 @@ def measure_append(large: Path, tmp: Path, runs: int) -> list[Row]:
             ms(rows),
             one_row,
             rows / floor,
+        ),
+        part_of(
+            f"the read-model rows it rewrites (its event, its fixture, the {len(table_rows)} "
+            "rows of the table, the stage, the position), their own commit, no Python",
+            ms(read),
+            one_row,
+            read / floor,
         ),
     ]
 
@@ -404,12 +492,22 @@ def measure_keep(large: Path, small: Path, n_large: int, n_small: int) -> list[R
         )
         if op == "rebuild":
             fold = worker("fold", str(large))
+            tables = worker("tables-floor", str(large))
             rows.append(
                 part_of(
-                    "reading each competition and folding its events, no rows written",
+                    "reading each competition and folding its events, no rows written, one process",
                     secs(fold["seconds"]),
                     f"{floor_what}: {secs(floor['seconds'])}",
                     fold["seconds"] / floor["seconds"],
+                )
+            )
+            rows.append(
+                part_of(
+                    f"dropping the read-model tables and writing their {tables['count']:,} "
+                    "rows again, in one transaction, SQL only (INSERT ... SELECT)",
+                    secs(tables["seconds"]),
+                    f"{floor_what}: {secs(floor['seconds'])}",
+                    tables["seconds"] / floor["seconds"],
                 )
             )
         rows.append(
@@ -434,6 +532,7 @@ def measure_import(season: Path, tmp: Path, events: int, seed: int) -> list[Row]
     target = tmp / "imported.db"
     log(f"  ledger import of {export.name} ...")
     checked = run_cli([*ledger, "--db", str(target), "import", str(export), "--dry-run"])
+    parsed = worker("parse-floor", str(export))
     took = run_cli([*ledger, "--db", str(target), "import", str(export)])
     with sqlite3.connect(str(target)) as conn:
         imported = conn.execute("SELECT count(*) FROM stored_events").fetchone()[0]
@@ -478,6 +577,13 @@ def measure_import(season: Path, tmp: Path, events: int, seed: int) -> list[Row]
             f"{imported / checked:,.0f} events/s ({secs(checked)})",
             floor_text,
             imported / checked / floor_rate,
+        ),
+        part_of(
+            "reading the same file, decoding each line and its event once and checking "
+            "its hash (no decisions, nothing stored), without start-up",
+            f"{parsed['count'] / parsed['seconds']:,.0f} events/s ({secs(parsed['seconds'])})",
+            floor_text,
+            parsed["count"] / parsed["seconds"] / floor_rate,
         ),
     ]
 
