@@ -109,11 +109,19 @@ _sealed = msgspec.json.Decoder(_Sealed)
 _HEAD, _BODY = b'{"hash":"', b'","body":'
 
 
+def as_stored(state: bytes) -> tuple[memoryview, str] | None:
+    """(body bytes, digest) of an envelope in the layout the store writes (the body
+    is the bytes between), without decoding it; None for any other bytes."""
+    if state[:9] == _HEAD and state[73:82] == _BODY and state[-1:] == b"}":
+        return memoryview(state)[82:-1], state[9:73].decode()
+    return None
+
+
 def sealed_body(state: bytes) -> tuple[Any, str]:
     """(body bytes, digest) of a stored envelope; raises DecodeError when it is not one."""
-    if state[:9] == _HEAD and state[73:82] == _BODY and state[-1:] == b"}":
-        # the layout the store writes: the body is the bytes between
-        return memoryview(state)[82:-1], state[9:73].decode()
+    stored = as_stored(state)
+    if stored is not None:
+        return stored
     env = _sealed.decode(state)
     return env.body, env.hash
 
@@ -122,11 +130,12 @@ class _Disordered(Exception):
     """A stream's versions are not in ledger order: only the reference can tell."""
 
 
-class _Unchecked(Exception):
+class BadRow(Exception):
     """A row fails a check: `_check_row` says which."""
 
 
-_FAILS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, _Unchecked)
+# What reading a row that is not what the store writes can raise.
+ROW_FAULTS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, BadRow)
 
 
 _Seal = tuple[str, int, str]  # (stream id, version, hash)
@@ -172,17 +181,17 @@ class _Scan:
             try:
                 raw, digest = sealed_body(state)
                 if sha256(raw).hexdigest() != digest:
-                    raise _Unchecked
+                    raise BadRow
                 body = decode_body(raw)
                 stream = body.stream
                 known = ids.get(stream)
                 if known is None:
                     known = ids[stream] = str(stream_id(stream))
                 if known != sid or body.version != seen_version or body.event_type != topic:
-                    raise _Unchecked
+                    raise BadRow
                 prev, at = body.prev_hash, body.recorded_at
                 version = seen_version
-            except _FAILS:
+            except ROW_FAULTS:
                 stream, digest, version, prev, problem = _check_row(StoredRow(*row))
                 at = recorded_at(state)
             if at is not None:

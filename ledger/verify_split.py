@@ -21,7 +21,7 @@ import msgspec
 
 from events.catalogue import Instant, decode_body
 from ledger.store import GENESIS, EventStore, read_only_uri, stream_id
-from ledger.verify import _BODY, _FAILS, _HEAD, Report, _Unchecked, sealed_body
+from ledger.verify import ROW_FAULTS, BadRow, Report, as_stored, sealed_body
 
 
 class _Header(msgspec.Struct):
@@ -93,19 +93,15 @@ def _chains_clean(events: Any, heads: Any) -> tuple[int, int, int] | None:
     checked = last = 0
     for position, state in events:
         last = position
-        if not (
-            type(state) is bytes
-            and state[:9] == _HEAD
-            and state[73:82] == _BODY
-            and state[-1:] == b"}"
-        ):
+        stored = as_stored(state) if type(state) is bytes else None
+        if stored is None:
             return None
-        raw, digest = memoryview(state)[82:-1], state[9:73].decode()
+        raw, digest = stored
         if sha256(raw).hexdigest() != digest:
             return None
         try:
             header = decode(raw)
-        except _FAILS:
+        except ROW_FAULTS:
             return None
         stream, version = header.stream, header.version
         tail = tails.get(stream)
@@ -146,14 +142,14 @@ def _rows_on_their_own(uri: str, table: str, send: Any) -> None:
                 last = position
                 try:
                     if not isinstance(state, bytes):
-                        raise _Unchecked
+                        raise BadRow
                     body = decode_body(sealed_body(state)[0])
                     sid = ids.get(body.stream)
                     if sid is None:
                         sid = ids[body.stream] = stream_id(body.stream).hex
                     if (originator, version, topic) != (sid, body.version, body.event_type):
-                        raise _Unchecked
-                except _FAILS:
+                        raise BadRow
+                except ROW_FAULTS:
                     bad.append(position)
     except sqlite3.Error:
         bad.append(0)  # could not read: let the one-process check say what
