@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -21,6 +22,7 @@ from ledger.importers import footballtxt, footballtxt_import, wikitext, wikitext
 from ledger.importers.common import Batch
 from ledger.progress import working
 from ledger.script import decide_script, looks_like_script, run_script
+from ledger.store import ledger_exists
 
 DEMO = "usoc-2014-qualification.ledger"
 
@@ -84,22 +86,24 @@ def import_file(
     Example: ledger import usoc-2014-qualification.ledger
     """
     text = read_text(file)
+    if dry_run:
+        count = _check_import(ctx, text, file, rules=rules, year=year, source=source)
+        click.echo(f"{file.name}: {count} events would be appended; nothing written (dry run)")
+        return
     new_file = _sqlite_file(ctx) if not ctx.ledger_opened else None
     new_file = new_file if new_file is not None and not new_file.exists() else None
     try:
-        with working(f"{'checking' if dry_run else 'importing'} {file.name}"):
-            count = _import_text(
-                ctx, text, file, rules=rules, year=year, source=source, dry_run=dry_run
-            )
+        with working(f"importing {file.name}"):
+            count = _import_text(ctx, text, file, rules=rules, year=year, source=source)
     except (LedgerError, KeyboardInterrupt) as exc:
-        _remove_new(ctx, new_file)  # refused into a ledger this import would create
+        if new_file is not None:
+            # Refused into a ledger this import would have created: leave no file.
+            ctx.close()
+            for leftover in (new_file, *(Path(f"{new_file}{x}") for x in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
         if isinstance(exc, KeyboardInterrupt):
             raise InvalidInput("interrupted: nothing imported") from None
         raise
-    if dry_run:
-        _remove_new(ctx, new_file)  # a check leaves no ledger behind
-        click.echo(f"{file.name}: {count} events would be appended; nothing written (dry run)")
-        return
     click.echo(
         f"imported {count} events from {file.name}"
         if count
@@ -107,12 +111,27 @@ def import_file(
     )
 
 
-def _remove_new(ctx: Context, new_file: Path | None) -> None:
-    """Leave no file where the command found none."""
-    if new_file is not None:
-        ctx.close()
-        for leftover in (new_file, *(Path(f"{new_file}{x}") for x in ("-wal", "-shm"))):
-            leftover.unlink(missing_ok=True)
+def _check_import(
+    ctx: Context, text: str, file: Path, *, rules: str, year: int | None, source: str | None
+) -> int:
+    """A dry run: how many facts the import would append, deciding them as it would.
+    Where no ledger is stored yet, the import would find an empty one: the file is
+    decided against an empty ledger of its own, so none is created there."""
+    with working(f"checking {file.name}"):
+        if ledger_exists(ctx.url):
+            return _import_text(
+                ctx, text, file, rules=rules, year=year, source=source, dry_run=True
+            )
+        with tempfile.TemporaryDirectory() as scratch:
+            empty = Context(
+                url=str(Path(scratch) / "empty.db"), competition=ctx.competition, command="import"
+            )
+            try:
+                return _import_text(
+                    empty, text, file, rules=rules, year=year, source=source, dry_run=True
+                )
+            finally:
+                empty.close()
 
 
 def _sqlite_file(ctx: Context) -> Path | None:

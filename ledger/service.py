@@ -88,6 +88,13 @@ class Ledger:
             self._read_db = sqlite_utils.Database(conn)
         return self._read_db
 
+    def _read_models_exist(self) -> bool:
+        """Whether there is a read-model file to look in (a read opens none where
+        there is none: a local file for a PostgreSQL ledger is made by its first
+        catch-up)."""
+        path = self.read_models_path
+        return self._read_db is not None or path == ":memory:" or os.path.exists(path)
+
     def catch_up(self, just_appended: Sequence[Recorded] = ()) -> int:
         """Bring the read-model tables up to the end of the log.
 
@@ -201,7 +208,7 @@ class Ledger:
         if cached is not None and cached[0] == head:
             return cached
         base = cached if cached is not None and cached[0][0] < head[0] else None
-        if base is None:
+        if base is None and self._read_models_exist():
             base = readmodel.load_snapshot(self.read_db, slug)
         if base is not None and base[0][0] <= head[0]:
             (version, digest), state = base

@@ -650,6 +650,33 @@ class EventStore:
             ) from exc
 
 
+def ledger_exists(url: str) -> bool:
+    """Whether a ledger is stored at `url`: its file, or its event table on the
+    server. Looks without creating anything."""
+    env = _env_for(url)
+    if env["PERSISTENCE_MODULE"] != "eventsourcing.postgres":
+        return os.path.exists(env["SQLITE_DBNAME"])
+    import psycopg
+
+    schema = env.get("POSTGRES_SCHEMA", "public")
+    try:
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+            connect_timeout=5,
+        ) as conn:
+            row = conn.execute(
+                "SELECT to_regclass(quote_ident(%s) || '.ledger_events')", (schema,)
+            ).fetchone()
+    except psycopg.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise StoreUnavailable(f"cannot open the ledger at {_safe(url)}: {first}") from exc
+    return row is not None and row[0] is not None
+
+
 def _pg_ready(env: dict[str, str]) -> bool:
     """Whether the ledger's tables, triggers and functions (of this revision) already
     exist on the server."""

@@ -10,8 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from ledger.cli_io import bundled_text
+from ledger.store import ledger_exists
+from projections import readmodel
 from tests.conftest import Cli
 from tests.test_bulk_import import season
 
@@ -75,7 +78,38 @@ def test_each_format_checked_then_imported(sqlite_cli: Cli, tmp_path: Path, name
 
 
 def test_a_dry_run_into_a_ledger_with_other_competitions(demo_cli: Cli, tmp_path: Path) -> None:
-    before = demo_cli.log()
+    before, tables = demo_cli.log(), readmodel.dump(sqlite_utils.Database(demo_cli.url))
     would = would_append(demo_cli, DATA / "euro2016.txt")
     assert demo_cli.log() == before
+    assert readmodel.dump(sqlite_utils.Database(demo_cli.url)) == tables
     assert appended(demo_cli, DATA / "euro2016.txt") == would > 0
+
+
+@pytest.mark.postgres
+def test_a_dry_run_on_postgres_creates_nothing(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No tables on the server where there were none, and no local read-model file."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LEDGER_READ_DB", raising=False)
+    source = Cli(str(tmp_path / "source.db"))
+    source("new", "early", "--name", "Early Cup", "--on", "2025-01-01")
+    export = tmp_path / "early.jsonl"
+    source("export", "--all", str(export))
+    target = Cli(pg_url)
+
+    assert would_append(target, export) == 1
+    assert not ledger_exists(pg_url)
+    assert not (tmp_path / "ledger-read.db").exists()
+
+    target("new", "later", "--name", "Later Cup", "--on", "2025-01-01")
+    assert ledger_exists(pg_url)
+    source = Cli(str(tmp_path / "season.db"))  # recorded after the target's first fact
+    season(source)
+    source("export", "--all", str(export), "--force")
+    (tmp_path / "ledger-read.db").unlink()
+    before = target.log()
+    would = would_append(target, export)
+    assert target.log() == before
+    assert not (tmp_path / "ledger-read.db").exists()
+    assert appended(target, export) == would > 1
