@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -24,6 +25,20 @@ from projections.readmodel import StreamRows, stream_rows
 
 # Rows a worker gathers before sending them (a few competitions' worth).
 _SEND_EVERY = 5000
+# Seconds without a word from any worker after which the rebuild gives up (one
+# competition's rows take seconds at most; a stuck worker must not hold the
+# ledger's write lock for ever).
+_SILENCE = 300.0
+# Workers started at most, whatever the machine.
+MAX_WORKERS = 8
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 class RebuildFailed(LedgerError):
@@ -60,9 +75,11 @@ def start_workers(
 
 
 def stop_workers(started: Sequence[tuple[Any, Connection]]) -> None:
+    """Collect the workers: those done have exited; any still busy (the rebuild
+    failed) are stopped."""
     for worker, receive in started:
         receive.close()
-        worker.join(timeout=5)
+        worker.join(timeout=1)
         if worker.is_alive():
             worker.terminate()
             worker.join()
@@ -71,9 +88,16 @@ def stop_workers(started: Sequence[tuple[Any, Connection]]) -> None:
 def rows_from(started: Sequence[tuple[Any, Connection]]) -> Iterator[StreamRows]:
     """The rows the started workers send, as they come; all of them, or
     RebuildFailed."""
+    silence = _SILENCE
     pipes = [receive for _, receive in started]
     while pipes:
-        for pipe in wait(pipes):
+        ready = wait(pipes, timeout=silence)
+        if not ready:
+            raise RebuildFailed(
+                f"no process computing read-model rows has answered for {silence:g} s; "
+                "the read models were left as they were"
+            )
+        for pipe in ready:
             assert isinstance(pipe, Connection)
             try:
                 kind, payload = pipe.recv()
@@ -87,7 +111,11 @@ def rows_from(started: Sequence[tuple[Any, Connection]]) -> Iterator[StreamRows]
             elif kind == "done":
                 pipes.remove(pipe)
             else:
-                raise RebuildFailed(f"computing read-model rows failed: {payload}")
+                first = (str(payload).strip().splitlines() or ["no reason given"])[0]
+                raise RebuildFailed(
+                    f"computing read-model rows failed ({first}); "
+                    "the read models were left as they were"
+                )
 
 
 def _work(path: str, share: Sequence[str], last: int, send: Connection) -> None:

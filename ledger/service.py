@@ -24,7 +24,14 @@ from events.catalogue import Event, Recorded
 from ledger.commands import Command, CreateCompetition, Meta, UseCompetition, decide
 from ledger.errors import ConcurrentAppend, LedgerError, UnknownCompetition, UnknownStage
 from ledger.lookup import find_path, find_stage, find_team, suggest
-from ledger.rebuild_split import rows_from, rows_of, start_workers, stop_workers
+from ledger.rebuild_split import (
+    MAX_WORKERS,
+    cores,
+    rows_from,
+    rows_of,
+    start_workers,
+    stop_workers,
+)
 from ledger.store import EventStore
 from projections import readmodel
 from projections.audit import Audit, audit
@@ -170,12 +177,13 @@ class Ledger:
         transaction; how many events they hold.
 
         On a SQLite ledger of `SPLIT_REBUILD_FROM` events or more, as many worker
-        processes as there are cores (or `processes`) compute the competitions'
-        rows while this one writes them; with one, this process does it all."""
+        processes as there are cores this process may use (at most `MAX_WORKERS`;
+        or `processes`) compute the competitions' rows while this one writes
+        them; with one, this process does it all."""
         last = self.store.max_position()
         slugs = self.competitions()
         if processes is None:
-            processes = (os.cpu_count() or 1) if last >= SPLIT_REBUILD_FROM else 1
+            processes = min(cores(), MAX_WORKERS) if last >= SPLIT_REBUILD_FROM else 1
         started = None
         if processes > 1 and not self.store.is_postgres:  # PostgreSQL: one connection
             started = start_workers(

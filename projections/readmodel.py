@@ -517,8 +517,9 @@ def rebuild(
     rows: Iterable[StreamRows] | None = None,
 ) -> int:
     """Drop every read-model table and build it again, one competition at a time
-    (each event decoded once; memory bounded by the largest competition), all in
-    one transaction: a crash leaves the old tables, never empty ones.
+    (each event decoded once; memory bounded by the largest competition, in each
+    process that computes rows), all in one transaction: a crash leaves the old
+    tables, never empty ones.
 
     The rows come from `streams` (each competition's events, with positions), or
     already computed, as `stream_rows` gives them, from `rows` (e.g. by other

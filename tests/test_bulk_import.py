@@ -28,6 +28,7 @@ from ledger.service import Ledger
 from ledger.store import EventStore, Pending, envelope, stream_id
 from projections.model import fold
 from tests.conftest import Cli, _pg_schema
+from tests.test_incremental_read_models import log_unread_in_catch_ups
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
@@ -110,6 +111,18 @@ def test_an_import_into_read_models_left_behind_applies_what_they_lacked(
     season(source)
     exported = _export(source.url, tmp_path / "season.jsonl")
     sqlite_cli("import", str(exported))
+    assert "match the events" in sqlite_cli("verify", "--read-models").stdout
+
+
+def test_an_import_hands_the_read_models_what_it_stored(
+    sqlite_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = Cli(str(tmp_path / "source.db"))
+    season(source)
+    exported = _export(source.url, tmp_path / "season.jsonl")
+    with log_unread_in_catch_ups(monkeypatch):
+        result = sqlite_cli("import", str(exported))
+    assert "warning" not in result.stderr, result.stderr
     assert "match the events" in sqlite_cli("verify", "--read-models").stdout
 
 

@@ -10,13 +10,17 @@ and on PostgreSQL.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import ledger
 from events.base import Goals, GroupPlace, Score, StageWinner, WinnerOf
+from events.catalogue import Recorded
 from events.matches import ResultRecorded
 from events.structure import TeamAliasRecorded
 from ledger.commands import (
@@ -39,6 +43,8 @@ from ledger.commands import (
     VoidResult,
 )
 from ledger.service import Ledger
+from ledger.store import EventStore
+from projections import readmodel
 from projections.readmodel import touched
 from tests.test_incremental_state import _read_db, resolve, steps
 
@@ -213,6 +219,45 @@ def test_an_append_after_another_writers_uncaught_facts_applies_them_too(tmp_pat
         second.execute(resolve_league(second, plan[10]), competition="league")
         assert second.read_model_differences() == []
         assert second.warnings == []
+
+
+@contextlib.contextmanager
+def log_unread_in_catch_ups(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fail any catch-up that reads the log back (a catch-up that fails is redone
+    as a rebuild with a warning, which the callers assert there is none of)."""
+    catching_up = False
+    catch_up, read_all = readmodel.catch_up, EventStore.read_all
+
+    def watched_catch_up(*args: Any, **kwargs: Any) -> int:
+        nonlocal catching_up
+        catching_up = True
+        try:
+            return catch_up(*args, **kwargs)
+        finally:
+            catching_up = False
+
+    def watched_read_all(self: EventStore, **kwargs: Any) -> Iterator[Recorded]:
+        assert not catching_up, "the catch-up read the log back"
+        return read_all(self, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(readmodel, "catch_up", watched_catch_up)
+        patch.setattr(EventStore, "read_all", watched_read_all)
+        yield
+
+
+def test_an_append_applies_its_own_facts_without_reading_them_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = league_steps()
+    with ledger.open(str(tmp_path / "ledger.db")) as lg:
+        for step in plan[:9]:
+            lg.execute(resolve_league(lg, step), competition="league")
+        with log_unread_in_catch_ups(monkeypatch):
+            for step in plan[9:16]:
+                lg.execute(resolve_league(lg, step), competition="league")
+                assert lg.warnings == []
+        assert lg.read_model_differences() == []
 
 
 def test_what_new_facts_can_reach(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,7 @@ def test_the_cli_says_a_failed_rebuild_in_one_line(
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
 
     def failing(records: Any) -> Any:
-        raise RuntimeError("the disk is full")
+        raise RuntimeError("the disk is full\nwhile writing page 12")
 
     monkeypatch.setattr(rebuild_split, "stream_rows", failing)
     refused = Cli(str(db)).refused("rebuild")
@@ -150,3 +151,21 @@ def test_postgres_rebuilds_in_one_process(pg_url: str, tmp_path: Path) -> None:
         lg.execute(*scale.open_league("pg-league", 6, 2, 5).commands)
         assert lg.rebuild(processes=4) == len(lg.store.read_stream("pg-league"))
         assert lg.read_model_differences() == []
+
+
+def test_a_worker_that_hangs_fails_the_rebuild_and_leaves_the_tables(
+    season: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = copy_of(season, tmp_path)
+    before = dump(db)
+
+    def stuck(records: Any) -> Any:
+        time.sleep(60)  # as a worker waiting on a disk that does not answer
+
+    monkeypatch.setattr(rebuild_split, "stream_rows", stuck)
+    monkeypatch.setattr(rebuild_split, "_SILENCE", 0.5)
+    started = time.monotonic()
+    with Ledger(str(db)) as lg, pytest.raises(RebuildFailed, match=r"has answered for 0\.5 s"):
+        lg.rebuild(processes=2)
+    assert time.monotonic() - started < 30  # the stuck workers were stopped, not awaited
+    assert dump(db) == before
