@@ -764,7 +764,7 @@ def main() -> None:
         log("measuring: bulk import")
         rows += measure_import(work / "season.db", tmp, import_events, args.seed + 2)
         log("measuring: start-up")
-        rows.append(measure_startup(max(args.cli_runs, 5)))
+        rows.append(measure_startup(max(args.cli_runs, 21)))  # tens of ms each: many runs
         log("measuring: commands in a large and a small competition")
         rows += measure_competition_size(work / "competitions.db", args.seed + 3, args.cli_runs)
         load_after = os.getloadavg()
