@@ -8,7 +8,7 @@ from typing import ClassVar, Literal
 import msgspec
 
 
-class Fact(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+class Fact(msgspec.Struct, frozen=True, gc=False, kw_only=True, tag_field="type"):
     """Base of every event in the ledger.
 
     `occurred_on` is valid time: the sporting date the fact belongs to. The time
@@ -31,31 +31,31 @@ class Fact(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
 # --- sides of a fixture: a known team, or a slot resolved by other facts ------
 
 
-class TeamSide(msgspec.Struct, frozen=True, tag_field="kind", tag="team"):
+class TeamSide(msgspec.Struct, frozen=True, gc=False, tag_field="kind", tag="team"):
     team: str
 
 
-class WinnerOf(msgspec.Struct, frozen=True, tag_field="kind", tag="winner_of"):
+class WinnerOf(msgspec.Struct, frozen=True, gc=False, tag_field="kind", tag="winner_of"):
     fixture: str
 
 
-class LoserOf(msgspec.Struct, frozen=True, tag_field="kind", tag="loser_of"):
+class LoserOf(msgspec.Struct, frozen=True, gc=False, tag_field="kind", tag="loser_of"):
     fixture: str
 
 
-class GroupPlace(msgspec.Struct, frozen=True, tag_field="kind", tag="group_place"):
+class GroupPlace(msgspec.Struct, frozen=True, gc=False, tag_field="kind", tag="group_place"):
     stage: str
     group: str
     place: int
 
 
-class StageWinner(msgspec.Struct, frozen=True, tag_field="kind", tag="stage_winner"):
+class StageWinner(msgspec.Struct, frozen=True, gc=False, tag_field="kind", tag="stage_winner"):
     """The champion of a whole stage (a tournament that feeds a later game)."""
 
     stage: str
 
 
-class BestRanked(msgspec.Struct, frozen=True, tag_field="kind", tag="best_ranked"):
+class BestRanked(msgspec.Struct, frozen=True, gc=False, tag_field="kind", tag="best_ranked"):
     """The team at `rank` of a stage's cross-group ranking (e.g. best thirds)."""
 
     stage: str
@@ -69,7 +69,7 @@ Side = TeamSide | WinnerOf | LoserOf | GroupPlace | StageWinner | BestRanked
 # --- scores ---------------------------------------------------------------------
 
 
-class Goals(msgspec.Struct, frozen=True, array_like=True):
+class Goals(msgspec.Struct, frozen=True, gc=False, array_like=True):
     """A home/away pair of goal counts; stored as `[home, away]`."""
 
     home: int
@@ -79,7 +79,7 @@ class Goals(msgspec.Struct, frozen=True, array_like=True):
         return f"{self.home}-{self.away}"
 
 
-class Goal(msgspec.Struct, frozen=True, kw_only=True):
+class Goal(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     side: Literal["home", "away"]
     player: str
     minute: int
@@ -93,7 +93,7 @@ class Goal(msgspec.Struct, frozen=True, kw_only=True):
         return f"{self.player} {minute}{extra}"
 
 
-class Score(msgspec.Struct, frozen=True, kw_only=True):
+class Score(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """Regulation, extra-time and shoot-out scores, always kept apart.
 
     `regulation` is the score at the end of normal time. When the source gives

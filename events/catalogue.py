@@ -104,7 +104,7 @@ def tag_of(event: Event) -> str:
 Instant = Annotated[dt.datetime, msgspec.Meta(tz=True)]
 
 
-class Body(msgspec.Struct, frozen=True, kw_only=True):
+class Body(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """What the hash of a stored event covers: the event and its place in the chain."""
 
     stream: str
@@ -116,7 +116,7 @@ class Body(msgspec.Struct, frozen=True, kw_only=True):
     event: Event
 
 
-class Recorded(msgspec.Struct, frozen=True, kw_only=True):
+class Recorded(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """An event as the ledger holds it: position, both clocks and chain hash."""
 
     position: int  # ledger order (notification id); 0 before it is stored

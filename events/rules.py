@@ -27,7 +27,7 @@ Criterion = Literal[
 Scope = Literal["overall", "head_to_head"]
 
 
-class TiebreakStep(msgspec.Struct, frozen=True, kw_only=True):
+class TiebreakStep(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """One step of an ordered tiebreak list.
 
     `scope="head_to_head"` compares only the matches among the teams still level.
@@ -40,13 +40,13 @@ class TiebreakStep(msgspec.Struct, frozen=True, kw_only=True):
     reapply: bool = False
 
 
-class PointsRule(msgspec.Struct, frozen=True, kw_only=True):
+class PointsRule(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     win: int = 3
     draw: int = 1
     loss: int = 0
 
 
-class RuleSet(msgspec.Struct, frozen=True, kw_only=True):
+class RuleSet(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """Everything a stage needs to turn results into a table and a bracket."""
 
     name: str = "points-gd-gf"

@@ -56,7 +56,7 @@ class _Envelope(msgspec.Struct):
 _envelope_decoder = msgspec.json.Decoder(_Envelope)
 
 
-class Pending(msgspec.Struct, frozen=True):
+class Pending(msgspec.Struct, frozen=True, gc=False):
     """An event on its way into the store (satisfies DomainEventProtocol)."""
 
     originator_id: uuid.UUID

@@ -41,7 +41,7 @@ STRUCTURE = (
 )
 
 
-class Step(msgspec.Struct, frozen=True, kw_only=True):
+class Step(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     date: dt.date | None
     kind: str  # entry, qualification, alias, bye, match, advancement, group_finish, status
     stage: str | None
@@ -51,7 +51,7 @@ class Step(msgspec.Struct, frozen=True, kw_only=True):
     sources: list[str]
 
 
-class Lineage(msgspec.Struct, frozen=True, kw_only=True):
+class Lineage(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     fixture: str
     original: str
     superseded_by: str
@@ -63,7 +63,7 @@ class Lineage(msgspec.Struct, frozen=True, kw_only=True):
     recorded_at: dt.datetime | None
 
 
-class Audit(msgspec.Struct, frozen=True, kw_only=True):
+class Audit(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     team: str
     aliases: list[str]
     # qualified, provisional, pending, eliminated, champion (of a stage that feeds

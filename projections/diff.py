@@ -20,7 +20,7 @@ from projections.resolve import Resolver
 from projections.views import bracket_matches, table_rows
 
 
-class Change(msgspec.Struct, frozen=True, kw_only=True):
+class Change(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     kind: str  # standings, bracket, qualifier
     key: str
     before: dict[str, Any] | None
@@ -29,7 +29,7 @@ class Change(msgspec.Struct, frozen=True, kw_only=True):
     events: list[str]  # events present in only one reading that touch this row
 
 
-class Diff(msgspec.Struct, frozen=True, kw_only=True):
+class Diff(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     added_events: list[str]  # in the second reading only
     removed_events: list[str]  # in the first reading only
     changes: list[Change]

@@ -16,7 +16,7 @@ from projections.model import CompetitionState, PathState
 from projections.resolve import Resolver
 
 
-class QualifierEntry(msgspec.Struct, frozen=True, kw_only=True):
+class QualifierEntry(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     path: str
     path_name: str
     team: str | None
@@ -32,7 +32,7 @@ class QualifierEntry(msgspec.Struct, frozen=True, kw_only=True):
     oversubscribed: bool
 
 
-class PathSummary(msgspec.Struct, frozen=True, kw_only=True):
+class PathSummary(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     path: str
     name: str
     parent: str | None

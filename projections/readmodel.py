@@ -358,7 +358,7 @@ _PATH_FACTS = (
 _QUIET_FACTS = (AssumptionRecorded,)
 
 
-class Reach(msgspec.Struct, frozen=True):
+class Reach(msgspec.Struct, frozen=True, gc=False):
     """What new facts can change in a competition's read-model rows."""
 
     fixtures: tuple[str, ...]

@@ -80,13 +80,13 @@ class Reach:
     own_matches: int = 0
 
 
-class PlaceOutlook(msgspec.Struct, frozen=True, kw_only=True):
+class PlaceOutlook(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     place: int  # "top `place`": the team finishes in this place or better
     status: Literal["clinched", "alive", "out"]
     note: str = ""
 
 
-class TeamOutlook(msgspec.Struct, frozen=True, kw_only=True):
+class TeamOutlook(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     stage: str
     group: str
     team: str

@@ -13,7 +13,7 @@ import msgspec
 from events.rules import Criterion, PointsRule, RuleSet, TiebreakStep
 
 
-class MatchLine(msgspec.Struct, frozen=True, kw_only=True):
+class MatchLine(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """One played match; the score is regulation plus extra time (never penalties).
 
     With `goals_known` False only the winner is known (home_goals > away_goals
@@ -26,7 +26,7 @@ class MatchLine(msgspec.Struct, frozen=True, kw_only=True):
     goals_known: bool = True
 
 
-class FairPlay(msgspec.Struct, frozen=True, kw_only=True):
+class FairPlay(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """Card counts for one team over the group; each caution counts in exactly one field."""
 
     yellow: int = 0
@@ -38,7 +38,7 @@ class FairPlay(msgspec.Struct, frozen=True, kw_only=True):
         return -(self.yellow + 3 * self.second_yellow + 4 * self.red + 5 * self.yellow_red)
 
 
-class StandingRow(msgspec.Struct, frozen=True, kw_only=True):
+class StandingRow(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """One table line. Teams the rules cannot separate share `position` (1, 2, 2, 4);
     `tiebreak` says in words which step placed the team among those level on points,
     `tiebreak_step` names it as "scope:criterion" or "lots"."""

@@ -17,7 +17,7 @@ from projections.scenarios import TeamOutlook, scenarios
 from projections.standings import StandingRow
 
 
-class StageRow(msgspec.Struct, frozen=True, kw_only=True):
+class StageRow(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     slug: str
     name: str
     format: str
@@ -35,7 +35,7 @@ class StageRow(msgspec.Struct, frozen=True, kw_only=True):
     entries_open: bool
 
 
-class TableRow(msgspec.Struct, frozen=True, kw_only=True):
+class TableRow(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     stage: str
     group: str
     complete: bool
@@ -64,7 +64,7 @@ class TableRow(msgspec.Struct, frozen=True, kw_only=True):
     worst_position: int | None = None
 
 
-class BracketMatch(msgspec.Struct, frozen=True, kw_only=True):
+class BracketMatch(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     stage: str
     fixture: str | None  # None for a bye
     round: str | None

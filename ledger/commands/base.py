@@ -19,7 +19,7 @@ from ledger.lookup import find_event
 from projections.model import CompetitionState
 
 
-class Command(msgspec.Struct, frozen=True, kw_only=True, tag_field="command"):
+class Command(msgspec.Struct, frozen=True, gc=False, kw_only=True, tag_field="command"):
     """Base of every command: the sporting date it takes effect and its citation."""
 
     on: dt.date

@@ -50,7 +50,7 @@ from projections.model import CompetitionState, FixtureState
 from projections.resolve import Resolver
 
 
-class TeamScorers(msgspec.Struct, frozen=True, kw_only=True):
+class TeamScorers(msgspec.Struct, frozen=True, gc=False, kw_only=True):
     """The scorers of one side, the side named as typed ("home", "away" or a team)."""
 
     team: str
