@@ -26,6 +26,7 @@ from ledger.store import (
     envelope,
     open_envelope,
     recorded_from_state,
+    recorded_of,
     stream_id,
 )
 from projections.model import CompetitionState, fold_events
@@ -164,18 +165,7 @@ def import_export(ledger: Ledger, text: str, *, filename: str, dry_run: bool = F
 
 def _as_recorded(first: int, stored: list[tuple[Pending, Body, str]]) -> list[Recorded]:
     """The imported events as stored, from position `first` on."""
-    return [
-        Recorded(
-            position=first + n,
-            stream=body.stream,
-            version=body.version,
-            recorded_at=body.recorded_at,
-            prev_hash=body.prev_hash,
-            hash=digest,
-            event=body.event,
-        )
-        for n, (_, body, digest) in enumerate(stored)
-    ]
+    return [recorded_of(first + n, body, digest) for n, (_, body, digest) in enumerate(stored)]
 
 
 def _last_recorded(store: EventStore) -> dt.datetime | None:

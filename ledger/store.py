@@ -154,6 +154,11 @@ def recorded_from_state(position: int, state: bytes, *, where: str = "") -> Reco
         raise UnreadableEvent(
             f"the event {at} cannot be read: {exc}; `ledger verify` lists every such event"
         ) from exc
+    return recorded_of(position, body, digest)
+
+
+def recorded_of(position: int, body: Body, digest: str) -> Recorded:
+    """An event as the ledger holds it, from its body and hash."""
     return Recorded(
         position=position,
         stream=body.stream,
@@ -650,6 +655,20 @@ class EventStore:
             ) from exc
 
 
+def _pg_connect(env: dict[str, str]) -> Any:
+    """A plain connection to the server the settings name (for looking, not for the log)."""
+    import psycopg
+
+    return psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        connect_timeout=5,
+    )
+
+
 def ledger_exists(url: str) -> bool:
     """Whether a ledger is stored at `url`: its file, or its event table on the
     server. Looks without creating anything."""
@@ -660,14 +679,7 @@ def ledger_exists(url: str) -> bool:
 
     schema = env.get("POSTGRES_SCHEMA", "public")
     try:
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None,
-            connect_timeout=5,
-        ) as conn:
+        with _pg_connect(env) as conn:
             row = conn.execute(
                 "SELECT to_regclass(quote_ident(%s) || '.ledger_events')", (schema,)
             ).fetchone()
@@ -686,14 +698,7 @@ def _pg_ready(env: dict[str, str]) -> bool:
 
     schema = env.get("POSTGRES_SCHEMA", "public")
     try:
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None,
-            connect_timeout=5,
-        ) as conn:
+        with _pg_connect(env) as conn:
             functions = conn.execute(
                 "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
                 "WHERE n.nspname = %s AND (p.proname = 'ledger_append_only' "
