@@ -101,12 +101,21 @@ CREATING_COMMANDS = frozenset({"new", "demo", "import"})
 class Context:
     """What every command gets: the ledger (opened on first use) and its options."""
 
-    __slots__ = ("_ledger", "command", "competition", "url")
+    __slots__ = ("_ledger", "command", "competition", "read_only", "url")
 
-    def __init__(self, *, url: str, competition: str | None, command: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        url: str,
+        competition: str | None,
+        command: str | None = None,
+        read_only: bool | None = None,
+    ) -> None:
         self.url = url
         self.competition = competition
         self.command = command
+        # Opened only to read (by default: the reading commands).
+        self.read_only = command in READ_COMMANDS if read_only is None else read_only
         self._ledger: Ledger | None = None
 
     @property
@@ -120,7 +129,7 @@ class Context:
                     f"no ledger at {missing}: create one with `ledger new`, "
                     "`ledger demo` or `ledger import` (check --db)"
                 )
-            self._ledger = Ledger(self.url, read_only=self.command in READ_COMMANDS)
+            self._ledger = Ledger(self.url, read_only=self.read_only)
         return self._ledger
 
     @property
@@ -149,7 +158,9 @@ def _missing_sqlite_file(url: str) -> str | None:
     """The path of a SQLite ledger that does not exist yet (None for PostgreSQL)."""
     if url.startswith(("postgres:", "postgresql:")):
         return None
-    path = url.removeprefix("sqlite://")
+    from ledger.store import sqlite_path
+
+    path = sqlite_path(url)
     return None if os.path.exists(path) else path
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import tempfile
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from ledger.importers import footballtxt, footballtxt_import, wikitext, wikitext
 from ledger.importers.common import Batch
 from ledger.progress import working
 from ledger.script import decide_script, looks_like_script, run_script
-from ledger.store import ledger_exists
+from ledger.store import ledger_exists, sqlite_path
 
 DEMO = "usoc-2014-qualification.ledger"
 
@@ -117,27 +118,29 @@ def _check_import(
     """A dry run: how many facts the import would append, deciding them as it would.
     Where no ledger is stored yet, the import would find an empty one: the file is
     decided against an empty ledger of its own, so none is created there."""
-    with working(f"checking {file.name}"):
+    with working(f"checking {file.name}"), contextlib.ExitStack() as stack:
         if ledger_exists(ctx.url):
-            return _import_text(
-                ctx, text, file, rules=rules, year=year, source=source, dry_run=True
-            )
-        with tempfile.TemporaryDirectory() as scratch:
-            empty = Context(
+            # Opened only to read: a SQLite file read-only, a server's ledger without
+            # creating or replacing anything in its schema.
+            url = ctx.url
+            if url.startswith(("postgres:", "postgresql:")):
+                url += ("&" if "?" in url else "?") + "create=no"
+            checked = Context(url=url, competition=ctx.competition, read_only=True)
+        else:
+            scratch = stack.enter_context(tempfile.TemporaryDirectory())
+            checked = Context(
                 url=str(Path(scratch) / "empty.db"), competition=ctx.competition, command="import"
             )
-            try:
-                return _import_text(
-                    empty, text, file, rules=rules, year=year, source=source, dry_run=True
-                )
-            finally:
-                empty.close()
+        stack.callback(checked.close)
+        return _import_text(
+            checked, text, file, rules=rules, year=year, source=source, dry_run=True
+        )
 
 
 def _sqlite_file(ctx: Context) -> Path | None:
     if ctx.url.startswith(("postgres://", "postgresql://")):
         return None
-    return Path(ctx.url.removeprefix("sqlite://"))
+    return Path(sqlite_path(ctx.url))
 
 
 def read_text(file: Path) -> str:

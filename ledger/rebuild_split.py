@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import time
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -76,13 +77,20 @@ def start_workers(
 
 def stop_workers(started: Sequence[tuple[Any, Connection]]) -> None:
     """Collect the workers: those done have exited; any still busy (the rebuild
-    failed) are stopped."""
-    for worker, receive in started:
+    failed) are stopped, killed if they do not stop within a second."""
+    for _, receive in started:
         receive.close()
-        worker.join(timeout=1)
-        if worker.is_alive():
-            worker.terminate()
-            worker.join()
+    for signal in ("terminate", "kill"):
+        deadline = time.monotonic() + 1.0
+        for worker, _ in started:
+            worker.join(timeout=max(0.0, deadline - time.monotonic()))
+        busy = [worker for worker, _ in started if worker.is_alive()]
+        if not busy:
+            return
+        for worker in busy:
+            getattr(worker, signal)()
+    for worker, _ in started:
+        worker.join(timeout=1.0)
 
 
 def rows_from(started: Sequence[tuple[Any, Connection]]) -> Iterator[StreamRows]:

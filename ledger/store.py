@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -207,6 +208,13 @@ def read_only_uri(path: str) -> str:
     return uri
 
 
+def sqlite_path(url: str) -> str:
+    """The file a SQLite URL names: `sqlite:///abs/path`, `sqlite://rel/path` or a
+    plain path."""
+    parsed = urlparse(url)
+    return parsed.netloc + parsed.path if parsed.scheme == "sqlite" else url
+
+
 def _env_for(url: str, *, read_only: bool = False) -> dict[str, str]:
     """Library settings for a database URL (`sqlite:///path`, `postgresql://...`)."""
     mapper = get_topic(LedgerMapper)
@@ -232,7 +240,7 @@ def _env_for(url: str, *, read_only: bool = False) -> dict[str, str]:
         if query.get("create", ["yes"])[0].lower() in ("no", "false", "0"):
             env["CREATE_TABLE"] = "false"
     else:
-        path = parsed.path if parsed.scheme == "sqlite" else url
+        path = sqlite_path(url)
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": read_only_uri(path) if read_only else path,
@@ -272,7 +280,7 @@ class EventStore:
         self.url = url
         parsed = urlparse(url)
         self.is_postgres = parsed.scheme in ("postgres", "postgresql")
-        self.sqlite_path = parsed.path if parsed.scheme == "sqlite" else url
+        self.sqlite_path = sqlite_path(url)
         env = _env_for(url, read_only=read_only and not self.is_postgres)
         if self.is_postgres and env.get("CREATE_TABLE") != "false" and _pg_ready(env):
             # The tables exist: re-running the library's CREATE OR REPLACE statements
@@ -674,7 +682,17 @@ def ledger_exists(url: str) -> bool:
     server. Looks without creating anything."""
     env = _env_for(url)
     if env["PERSISTENCE_MODULE"] != "eventsourcing.postgres":
-        return os.path.exists(env["SQLITE_DBNAME"])
+        path = env["SQLITE_DBNAME"]
+        if not os.path.exists(path):
+            return False
+        try:
+            with contextlib.closing(sqlite3.connect(read_only_uri(path), uri=True)) as conn:
+                found = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stored_events'"
+                ).fetchone()
+        except sqlite3.DatabaseError:
+            return True  # not a database at all: opening it says so, writing nothing
+        return found is not None
     import psycopg
 
     schema = env.get("POSTGRES_SCHEMA", "public")

@@ -7,6 +7,8 @@ it was. What the import refuses, the dry run refuses (see test_forged_export).
 from __future__ import annotations
 
 import re
+import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -99,11 +101,12 @@ def test_a_dry_run_on_postgres_creates_nothing(
     target = Cli(pg_url)
 
     assert would_append(target, export) == 1
-    assert not ledger_exists(pg_url)
+    assert objects_in_schema(pg_url) == 0
     assert not (tmp_path / "ledger-read.db").exists()
 
     target("new", "later", "--name", "Later Cup", "--on", "2025-01-01")
     assert ledger_exists(pg_url)
+    objects = objects_in_schema(pg_url)
     source = Cli(str(tmp_path / "season.db"))  # recorded after the target's first fact
     season(source)
     source("export", "--all", str(export), "--force")
@@ -111,5 +114,67 @@ def test_a_dry_run_on_postgres_creates_nothing(
     before = target.log()
     would = would_append(target, export)
     assert target.log() == before
+    assert objects_in_schema(pg_url) == objects
     assert not (tmp_path / "ledger-read.db").exists()
     assert appended(target, export) == would > 1
+
+
+def objects_in_schema(url: str) -> int:
+    """Tables, indexes, sequences, types and functions in the URL's schema."""
+    import psycopg
+
+    base, schema = url.split("?schema=")
+    with psycopg.connect(base) as conn:
+        row = conn.execute(
+            "SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = %(s)s)"
+            " + (SELECT count(*) FROM pg_type t JOIN pg_namespace n "
+            "ON n.oid = t.typnamespace WHERE n.nspname = %(s)s)"
+            " + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n "
+            "ON n.oid = p.pronamespace WHERE n.nspname = %(s)s)",
+            {"s": schema},
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+@pytest.mark.parametrize("kind", ["empty file", "another database"])
+def test_a_dry_run_into_a_file_that_is_no_ledger_leaves_it_as_it_was(
+    tmp_path: Path, kind: str
+) -> None:
+    target = tmp_path / "target.db"
+    if kind == "empty file":
+        target.touch()
+    else:
+        with sqlite3.connect(target) as conn:
+            conn.execute("CREATE TABLE notes (text TEXT)")
+            conn.execute("INSERT INTO notes VALUES ('kept')")
+    before = target.read_bytes()
+    cli = Cli(str(target))
+    assert would_append(cli, DATA / "euro2016.txt") > 0
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["target.db"]
+
+
+def test_a_dry_run_leaves_no_temporary_ledger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    assert would_append(Cli(str(tmp_path / "none.db")), DATA / "euro2016.txt") > 0
+    assert list(scratch.iterdir()) == []
+    assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.parametrize("form", ["sqlite:///{abs}", "sqlite://{rel}", "{rel}"])
+def test_each_way_of_naming_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    url = form.format(abs=tmp_path / "named.db", rel="named.db")
+    cli = Cli(url)
+    would = would_append(cli, DATA / "euro2016.txt")
+    assert not (tmp_path / "named.db").exists()
+    assert appended(cli, DATA / "euro2016.txt") == would > 0
+    assert (tmp_path / "named.db").exists()
