@@ -10,18 +10,16 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+if TYPE_CHECKING:  # rich loads when a command shows progress, not with the ledger
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
 DELAY = 1.0  # seconds of quiet before a bar appears
+# The name of every thread that only draws progress: it never touches a ledger,
+# so a process may fork while one runs (see `rebuild_split.start_workers`).
+DISPLAY_THREAD = "ledger-display"
 
 
 class Steps:
@@ -38,6 +36,14 @@ class Steps:
         self.lock = threading.Lock()
 
     def _show(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         with self.lock:
             if self.progress is not None or not self.console.is_terminal:
                 return
@@ -54,6 +60,9 @@ class Steps:
                 self.description, total=self.total, completed=self.done
             )
             self.progress.start()
+            refresh = getattr(self.progress.live, "_refresh_thread", None)
+            if refresh is not None:
+                refresh.name = DISPLAY_THREAD
 
     def advance(self, total: int | None = None, what: str | None = None) -> None:
         self.done += 1
@@ -77,9 +86,12 @@ class Steps:
 @contextmanager
 def working(description: str) -> Iterator[Steps]:
     """A spinner (or a bar, when the caller counts steps) after DELAY seconds."""
+    from rich.console import Console
+
     steps = Steps(description, Console(stderr=True))
     timer = threading.Timer(DELAY, steps._show)
     timer.daemon = True
+    timer.name = DISPLAY_THREAD
     timer.start()
     try:
         yield steps

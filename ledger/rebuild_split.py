@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection, wait
@@ -21,6 +22,7 @@ from typing import Any
 
 from events.catalogue import Recorded
 from ledger.errors import LedgerError
+from ledger.progress import DISPLAY_THREAD
 from ledger.store import EventStore
 from projections.readmodel import StreamRows, stream_rows
 
@@ -56,7 +58,13 @@ def start_workers(
     path: str, shares: Sequence[Sequence[str]], last: int
 ) -> list[tuple[Any, Connection]] | None:
     """One forked worker per share of competitions; None where this platform or
-    process cannot fork (then the caller computes every row itself)."""
+    process cannot fork, or should not: a process running threads other than the
+    command's progress display (one of them inside SQLite, or holding any lock,
+    would leave it held for ever in the copy). The caller then computes every
+    row itself."""
+    here = threading.current_thread()
+    if any(t is not here and t.name != DISPLAY_THREAD for t in threading.enumerate()):
+        return None
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:
@@ -149,3 +157,6 @@ def _work(path: str, share: Sequence[str], last: int, send: Connection) -> None:
             send.send(("failed", f"{type(exc).__name__}: {exc}"))
     finally:
         send.close()
+        # Leave at once: the copy must not flush the standard streams or run exit
+        # handlers, whose locks a display thread of the parent may have held.
+        os._exit(0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import sqlite_utils
 
 from ledger import rebuild_split
 from ledger.commands import RecordResult
+from ledger.progress import DISPLAY_THREAD
 from ledger.rebuild_split import RebuildFailed
 from ledger.service import Ledger
 from ledger.store import EventStore
@@ -170,3 +172,40 @@ def test_a_worker_that_hangs_fails_the_rebuild_and_leaves_the_tables(
         lg.rebuild(processes=2)
     assert time.monotonic() - started < 30  # the stuck workers were stopped, not awaited
     assert dump(db) == before
+
+
+def test_a_process_running_other_threads_rebuilds_without_forking(
+    season: Path, tmp_path: Path
+) -> None:
+    db = copy_of(season, tmp_path)
+    with Ledger(str(db)) as lg:
+        lg.rebuild(processes=1)
+    one = dump(db)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert rebuild_split.start_workers(str(db), [["usoc-2014"], []], 10) is None
+        with Ledger(str(db)) as lg:
+            lg.rebuild(processes=2)
+    finally:
+        stop.set()
+        other.join()
+    assert dump(db) == one
+
+
+def test_the_commands_progress_display_does_not_keep_the_workers_from_starting(
+    season: Path, tmp_path: Path
+) -> None:
+    db = copy_of(season, tmp_path)
+    stop = threading.Event()
+    display = threading.Thread(target=stop.wait, name=DISPLAY_THREAD, daemon=True)
+    display.start()
+    try:
+        started = rebuild_split.start_workers(str(db), [["usoc-2014"], []], 10)
+        assert started is not None and len(started) == 2
+        assert sum(len(rows[0]["rm_events"]) for rows in rebuild_split.rows_from(started)) == 10
+        rebuild_split.stop_workers(started)
+    finally:
+        stop.set()
+        display.join()
