@@ -156,10 +156,10 @@ class Context:
 
 def _missing_sqlite_file(url: str) -> str | None:
     """The path of a SQLite ledger that does not exist yet (None for PostgreSQL)."""
-    if url.startswith(("postgres:", "postgresql:")):
-        return None
-    from ledger.store import sqlite_path
+    from ledger.store import is_postgres_url, sqlite_path
 
+    if is_postgres_url(url):
+        return None
     path = sqlite_path(url)
     return None if os.path.exists(path) else path
 

@@ -23,7 +23,7 @@ from ledger.importers import footballtxt, footballtxt_import, wikitext, wikitext
 from ledger.importers.common import Batch
 from ledger.progress import working
 from ledger.script import decide_script, looks_like_script, run_script
-from ledger.store import ledger_exists, sqlite_path
+from ledger.store import is_postgres_url, ledger_exists, sqlite_path
 
 DEMO = "usoc-2014-qualification.ledger"
 
@@ -123,7 +123,7 @@ def _check_import(
             # Opened only to read: a SQLite file read-only, a server's ledger without
             # creating or replacing anything in its schema.
             url = ctx.url
-            if url.startswith(("postgres:", "postgresql:")):
+            if is_postgres_url(url):
                 url += ("&" if "?" in url else "?") + "create=no"
             checked = Context(url=url, competition=ctx.competition, read_only=True)
         else:
@@ -138,7 +138,7 @@ def _check_import(
 
 
 def _sqlite_file(ctx: Context) -> Path | None:
-    if ctx.url.startswith(("postgres://", "postgresql://")):
+    if is_postgres_url(ctx.url):
         return None
     return Path(sqlite_path(ctx.url))
 

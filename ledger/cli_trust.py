@@ -11,6 +11,7 @@ from events.catalogue import tag_of, to_builtins
 from ledger.cli import Context, cli, pass_context
 from ledger.errors import InvalidInput, LedgerError
 from ledger.files import write_atomically, write_atomically_check
+from ledger.store import is_postgres_url
 from ledger.trust import (
     check_proof,
     check_signature,
@@ -141,7 +142,7 @@ def verify_proof(proof_file: Path, checkpoint_file: Path, pubkey: Path | None) -
 
 
 def _ledger_files(ctx: Context) -> tuple[Path, ...]:
-    if ctx.url.startswith(("postgres:", "postgresql:")):
+    if is_postgres_url(ctx.url):
         return ()
     return (Path(ctx.ledger.store.sqlite_path),)
 

@@ -39,6 +39,7 @@ from projections.model import CompetitionState, apply, fold, in_order, select
 from projections.qualifiers import PathSummary, QualifierEntry, qualifiers
 from projections.resolve import RankingTable, Resolver
 from projections.scenarios import TeamOutlook, scenarios
+from projections.snapshots import load_snapshot
 from projections.views import (
     BracketMatch,
     StageRow,
@@ -217,7 +218,7 @@ class Ledger:
             return cached
         base = cached if cached is not None and cached[0][0] < head[0] else None
         if base is None and self._read_models_exist():
-            base = readmodel.load_snapshot(self.read_db, slug)
+            base = load_snapshot(self.read_db, slug)
         if base is not None and base[0][0] <= head[0]:
             (version, digest), state = base
             newer = self.store.read_stream_after(slug, version)
@@ -389,10 +390,7 @@ class Ledger:
         self, *commands: Command, competition: str | None = None, meta: Meta | None = None
     ) -> dict[str, list[Event]]:
         """The facts `execute` would append, per competition, without appending them."""
-        heads, proposed = self._decide(commands, competition, meta or Meta())
-        for slug in heads:  # decided in place, never appended
-            self._states.pop(slug, None)
-        return proposed
+        return self.decide_states(*commands, competition=competition, meta=meta)[0]
 
     def decide_states(
         self, *commands: Command, competition: str | None = None, meta: Meta | None = None

@@ -208,6 +208,11 @@ def read_only_uri(path: str) -> str:
     return uri
 
 
+def is_postgres_url(url: str) -> bool:
+    """Whether a database URL names a PostgreSQL server (else a SQLite file)."""
+    return urlparse(url).scheme in ("postgres", "postgresql")
+
+
 def sqlite_path(url: str) -> str:
     """The file a SQLite URL names: `sqlite:///abs/path`, `sqlite://rel/path` or a
     plain path."""
@@ -278,8 +283,7 @@ class EventStore:
 
     def __init__(self, url: str, *, read_only: bool = False) -> None:
         self.url = url
-        parsed = urlparse(url)
-        self.is_postgres = parsed.scheme in ("postgres", "postgresql")
+        self.is_postgres = is_postgres_url(url)
         self.sqlite_path = sqlite_path(url)
         env = _env_for(url, read_only=read_only and not self.is_postgres)
         if self.is_postgres and env.get("CREATE_TABLE") != "false" and _pg_ready(env):
@@ -564,28 +568,17 @@ class EventStore:
             return self._append_on_server(batches)
         now = dt.datetime.now(dt.UTC)
         pending: list[Pending] = []
-        out: list[Recorded] = []
+        sealed: list[tuple[Body, str]] = []
         for stream, events, (version, prev) in batches:
             sid = stream_id(stream)
             for event in events:
                 version += 1
-                tag = tag_of(event)
-                raw, digest = seal(_body(stream, version, now, prev, event))
-                pending.append(Pending(sid, version, tag, envelope(raw, digest)))
-                out.append(
-                    Recorded(
-                        position=0,
-                        stream=stream,
-                        version=version,
-                        recorded_at=now,
-                        prev_hash=prev,
-                        hash=digest,
-                        event=event,
-                    )
-                )
-                prev = digest
+                body = _body(stream, version, now, prev, event)
+                raw, prev = seal(body)
+                pending.append(Pending(sid, version, body.event_type, envelope(raw, prev)))
+                sealed.append((body, prev))
         try:
-            with _database_errors(self.url):
+            with self._conflicts(_appended_meanwhile(batches)):
                 recordings = self.app.save(*pending)
         except ClockBehind as exc:
             if isinstance(exc.last, dt.datetime) and exc.last <= dt.datetime.now(dt.UTC):
@@ -595,15 +588,20 @@ class EventStore:
                     "another writer recorded first; nothing was written"
                 ) from exc
             raise
-        except IntegrityError as exc:
-            names = ", ".join(repr(b[0]) for b in batches)
-            raise ConcurrentAppend(
-                f"another clerk appended to {names} at the same time; nothing was written"
-            ) from exc
         return [
-            msgspec.structs.replace(rec, position=r.notification.id)
-            for rec, r in zip(out, recordings, strict=True)
+            recorded_of(r.notification.id, body, digest)
+            for (body, digest), r in zip(sealed, recordings, strict=True)
         ]
+
+    @contextlib.contextmanager
+    def _conflicts(self, message: str) -> Iterator[None]:
+        """A write the database refused as a duplicate key: another writer got
+        there first (ConcurrentAppend, saying `message`)."""
+        try:
+            with _database_errors(self.url):
+                yield
+        except IntegrityError as exc:
+            raise ConcurrentAppend(message) from exc
 
     def _append_on_server(
         self, batches: Sequence[tuple[str, Sequence[Event], tuple[int, str]]]
@@ -620,14 +618,8 @@ class EventStore:
                 body = _body(stream, version, placeholder, GENESIS, event)
                 rows.append((sid, version, expected, body.event_type, encode_body(body)))
                 expected = None  # the server chains the rest of the batch
-        try:
-            with _database_errors(self.url):
-                stored = self.app.recorder.append_stamped(rows)  # type: ignore[attr-defined]
-        except IntegrityError as exc:
-            names = ", ".join(repr(b[0]) for b in batches)
-            raise ConcurrentAppend(
-                f"another clerk appended to {names} at the same time; nothing was written"
-            ) from exc
+        with self._conflicts(_appended_meanwhile(batches)):
+            stored = self.app.recorder.append_stamped(rows)  # type: ignore[attr-defined]
         return [recorded_from_state(position, state) for position, state in stored]
 
     def save_sealed(self, pending: Sequence[Pending]) -> int | None:
@@ -639,28 +631,26 @@ class EventStore:
             return None
         recorder = self.app.recorder
         assert isinstance(recorder, SQLiteLedgerRecorder)
-        try:
-            with _database_errors(self.url):
-                return recorder.insert_sealed(pending)
-        except IntegrityError as exc:
-            raise ConcurrentAppend(
-                "the ledger changed while importing; nothing was written"
-            ) from exc
+        with self._conflicts(_CHANGED_WHILE_IMPORTING):
+            return recorder.insert_sealed(pending)
 
     def save_pending(self, pending: Sequence[Pending]) -> None:
         """Store already-sealed envelopes verbatim, all in one transaction."""
-        try:
-            with _database_errors(self.url):
-                if self.is_postgres:
-                    self.app.recorder.restore(  # type: ignore[attr-defined]
-                        [self.app.mapper.to_stored_event(p) for p in pending]
-                    )
-                    return
-                self.app.save(*pending)
-        except IntegrityError as exc:
-            raise ConcurrentAppend(
-                "the ledger changed while importing; nothing was written"
-            ) from exc
+        with self._conflicts(_CHANGED_WHILE_IMPORTING):
+            if self.is_postgres:
+                self.app.recorder.restore(  # type: ignore[attr-defined]
+                    [self.app.mapper.to_stored_event(p) for p in pending]
+                )
+                return
+            self.app.save(*pending)
+
+
+_CHANGED_WHILE_IMPORTING = "the ledger changed while importing; nothing was written"
+
+
+def _appended_meanwhile(batches: Sequence[tuple[str, Sequence[Event], tuple[int, str]]]) -> str:
+    names = ", ".join(repr(b[0]) for b in batches)
+    return f"another clerk appended to {names} at the same time; nothing was written"
 
 
 def _pg_connect(env: dict[str, str]) -> Any:

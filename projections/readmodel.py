@@ -4,7 +4,8 @@
 the new position in the same transaction as the rows; `rebuild` drops every
 read-model table and catches up from the start. Both give identical tables.
 Tables: rm_events (the log with both clocks, indexed), rm_stages,
-rm_standings, rm_bracket, rm_qualifiers, rm_position.
+rm_standings, rm_bracket, rm_qualifiers, rm_position, and rm_snapshots (see
+`projections.snapshots`). Which rows a catch-up rewrites: `projections.reach`.
 """
 
 from __future__ import annotations
@@ -15,39 +16,17 @@ import functools
 import sqlite3
 import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Union, get_args, get_origin, get_type_hints
+from typing import Any, NamedTuple, Union, get_args, get_origin, get_type_hints
 
 import msgspec
 import sqlite_utils
 
 from events.catalogue import Event, Recorded, tag_of
-from events.matches import (
-    AdvancementDecided,
-    CardsRecorded,
-    FixtureCancelled,
-    FixtureRescheduled,
-    FixtureScheduled,
-    ForfeitAwarded,
-    ResultCorrected,
-    ResultRecorded,
-    ResultVoided,
-)
-from events.qualification import (
-    BerthAllocationChanged,
-    BerthAllocationConfirmed,
-    BerthDeclined,
-    BerthReallocated,
-    QualifierDeclared,
-)
-from events.structure import (
-    AssumptionRecorded,
-    FactRetracted,
-    QualificationPathDefined,
-    SlotFilled,
-)
 from projections.model import CompetitionState, fold
 from projections.qualifiers import QualifierEntry, qualifiers
+from projections.reach import Reach, touched
 from projections.resolve import Resolver
+from projections.snapshots import SNAPSHOTS_TABLE, Current, save_snapshot
 from projections.views import (
     BracketMatch,
     StageRow,
@@ -248,7 +227,7 @@ def _ensure_tables(db: sqlite_utils.Database, *, indexes: bool = True) -> None:
     if "rm_position" not in have:
         db.table("rm_position").create({"reader": str, "position": int}, pk="reader")
     if "rm_snapshots" not in have:
-        db.conn.execute(_SNAPSHOTS_TABLE)
+        db.conn.execute(SNAPSHOTS_TABLE)
     if "rm_events" not in have:
         db.table("rm_events").create(
             {
@@ -273,8 +252,6 @@ def _index_events(db: sqlite_utils.Database) -> None:
     db.table("rm_events").create_index(["stream", "occurred_on"])
     db.table("rm_events").create_index(["recorded_at"])
 
-
-Current = tuple[tuple[int, str], CompetitionState]
 
 # A stream with more new facts than this is caught up by rewriting all its rows.
 _TOUCH_LIMIT = 256
@@ -331,69 +308,6 @@ def catch_up(
     return count
 
 
-# Facts whose whole effect on the read models goes through the one fixture
-# they name: its row, and what its outcome decides (slots fed by it, its
-# group's table, its stage's row, the qualifier list).
-_FIXTURE_FACTS = (
-    ResultRecorded,
-    ResultCorrected,
-    ResultVoided,
-    ForfeitAwarded,
-    AdvancementDecided,
-    CardsRecorded,
-    FixtureRescheduled,
-    FixtureCancelled,
-)
-# Facts that only the qualifier list shows.
-_PATH_FACTS = (
-    QualificationPathDefined,
-    QualifierDeclared,
-    SlotFilled,
-    BerthAllocationConfirmed,
-    BerthAllocationChanged,
-    BerthDeclined,
-    BerthReallocated,
-)
-# Facts no read-model table shows (the audit reads them from the log).
-_QUIET_FACTS = (AssumptionRecorded,)
-
-
-class Reach(msgspec.Struct, frozen=True, gc=False):
-    """What new facts can change in a competition's read-model rows."""
-
-    fixtures: tuple[str, ...]
-    paths: bool
-
-
-def touched(state: CompetitionState, events: Sequence[Event]) -> Reach | None:
-    """What `events` (already in `state`) can change in the read models, or None
-    when they can change anything: stages, groups, entries, withdrawals, aliases,
-    rules, lots, byes and draws reach every table."""
-    fixtures: dict[str, None] = {}
-    paths = False
-    for event in events:
-        facts: list[tuple[Event, bool]] = [(event, True)]
-        if event.supersedes is not None:
-            old = state.events.get(event.supersedes)
-            if old is None:
-                return None
-            facts.append((old, False))  # retired: its effect is undone
-        for fact, new in facts:
-            if isinstance(fact, (*_FIXTURE_FACTS, FixtureScheduled)):
-                if isinstance(fact, FixtureScheduled) and not (new and fact.supersedes is None):
-                    return None  # a fixture replaced or withdrawn: its stage changes shape
-                fixtures[fact.fixture] = None
-            elif isinstance(fact, FactRetracted) and new:
-                continue  # its effect is the retirement of the fact it names
-            elif isinstance(fact, _PATH_FACTS):
-                paths = True
-            elif not isinstance(fact, _QUIET_FACTS):
-                return None
-    if any(f not in state.fixtures for f in fixtures):
-        return None
-    return Reach(tuple(fixtures), paths)
-
-
 def _write_touched(conn: sqlite3.Connection, state: CompetitionState, reach: Reach) -> None:
     """Rewrite the rows `reach` can change, computed from the state like a rebuild.
 
@@ -439,15 +353,31 @@ def _write_touched(conn: sqlite3.Connection, state: CompetitionState, reach: Rea
 _json = msgspec.json.Encoder()
 
 
+class _Layout(NamedTuple):
+    columns: tuple[str, ...]
+    key_at: tuple[int, ...]  # where the primary key's columns sit among them
+    names: str  # the columns, quoted, for a statement
+    insert: str  # INSERT of one whole row
+    upsert: str  # INSERT OR REPLACE of one whole row
+
+
 @functools.cache
-def _layout(table: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    """A table's columns, and where its primary key sits among them (worked out
-    once: reading type hints on every append would cost more than the diff)."""
+def _layout(table: str) -> _Layout:
+    """A table's columns and statements (worked out once: reading type hints on
+    every append would cost more than the diff)."""
     row_type, extra = _ROW_TYPES[table]
     columns = tuple(_columns(row_type, extra))
     # Rows are built from the struct's fields in order (see `_row`).
     assert columns == (*extra, *row_type.__struct_fields__), table  # type: ignore[attr-defined]
-    return columns, tuple(columns.index(c) for c in _PKS[table])
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    return _Layout(
+        columns,
+        tuple(columns.index(c) for c in _PKS[table]),
+        names,
+        f"INSERT INTO {table} ({names}) VALUES ({marks})",
+        f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})",
+    )
 
 
 def _replace_rows(
@@ -456,14 +386,15 @@ def _replace_rows(
     """Make the rows of `table` within `scope` (column values, a prefix of its
     key) equal `rows`, writing only the rows that changed: an append in a large
     competition touches a few rows, not all."""
-    columns, at = _layout(table)
-    pk = _PKS[table]
-    where = " AND ".join(f'"{c}" = ?' for c in pk)
-    names = ", ".join(f'"{c}"' for c in columns)
+    layout = _layout(table)
+    at = layout.key_at
+    where = " AND ".join(f'"{c}" = ?' for c in _PKS[table])
     within = " AND ".join(f'"{c}" = ?' for c in scope)
     old = {
         tuple(row[i] for i in at): row
-        for row in conn.execute(f"SELECT {names} FROM {table} WHERE {within}", list(scope.values()))
+        for row in conn.execute(
+            f"SELECT {layout.names} FROM {table} WHERE {within}", list(scope.values())
+        )
     }
     new = {tuple(row[i] for i in at): row for row in rows}
     gone = [key for key in old if key not in new]
@@ -471,17 +402,13 @@ def _replace_rows(
         conn.executemany(f"DELETE FROM {table} WHERE {where}", gone)
     changed = [row for key, row in new.items() if old.get(key) != row]
     if changed:
-        marks = ", ".join("?" for _ in columns)
-        conn.executemany(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})", changed)
+        conn.executemany(layout.upsert, changed)
 
 
 def _upsert_rows(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
     """Write `rows` over the rows with the same keys."""
     if rows:
-        columns, _ = _layout(table)
-        names = ", ".join(f'"{c}"' for c in columns)
-        marks = ", ".join("?" for _ in columns)
-        conn.executemany(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})", rows)
+        conn.executemany(_layout(table).upsert, rows)
 
 
 @contextlib.contextmanager
@@ -565,60 +492,8 @@ def _insert_all(conn: sqlite3.Connection, pending: Rows) -> None:
         if table == "rm_events":
             _insert_events(conn, rows)
         else:
-            columns, _ = _layout(table)
-            names = ", ".join(f'"{c}"' for c in columns)
-            marks = ", ".join("?" for _ in columns)
-            conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            conn.executemany(_layout(table).insert, rows)
         rows.clear()
-
-
-# --- snapshots: a competition's folded state at a known head -----------------------
-
-_snapshot_encoder = msgspec.msgpack.Encoder()
-_snapshot_decoder = msgspec.msgpack.Decoder(CompetitionState)
-
-
-_SNAPSHOTS_TABLE = (
-    "CREATE TABLE IF NOT EXISTS rm_snapshots (competition TEXT PRIMARY KEY, "
-    "version INTEGER NOT NULL, hash TEXT NOT NULL, state BLOB NOT NULL)"
-)
-
-# A new snapshot is written once the kept one is this many events behind: a
-# process starting from it applies at most that many facts.
-SNAPSHOT_EVERY = 50
-
-
-def save_snapshot(
-    db: sqlite_utils.Database, stream: str, head: tuple[int, str], state: CompetitionState
-) -> None:
-    """Keep the state at (version, hash) so another process need not fold again."""
-    db.conn.execute(_SNAPSHOTS_TABLE)
-    kept = db.conn.execute(
-        "SELECT version FROM rm_snapshots WHERE competition = ?", [stream]
-    ).fetchone()
-    if kept is not None and 0 <= head[0] - int(kept[0]) < SNAPSHOT_EVERY:
-        return
-    db.conn.execute(
-        "INSERT OR REPLACE INTO rm_snapshots VALUES (?, ?, ?, ?)",
-        (stream, head[0], head[1], _snapshot_encoder.encode(state)),
-    )
-
-
-def load_snapshot(db: sqlite_utils.Database, stream: str) -> Current | None:
-    """The stream's kept state and the (version, hash) it was taken at, if any."""
-    try:
-        row = db.conn.execute(
-            "SELECT version, hash, state FROM rm_snapshots WHERE competition = ?", [stream]
-        ).fetchone()
-    except sqlite3.OperationalError:  # no snapshot table yet
-        return None
-    if row is None:
-        return None
-    try:
-        state = _snapshot_decoder.decode(row[2])
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return None  # written by another version of the ledger: fold instead
-    return (int(row[0]), str(row[1])), state
 
 
 def differences(db: sqlite_utils.Database, fresh: sqlite_utils.Database) -> list[str]:

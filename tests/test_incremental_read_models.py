@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import ledger
-from events.base import Goals, GroupPlace, Score, StageWinner, WinnerOf
+from events.base import GroupPlace, StageWinner, WinnerOf
 from events.matches import ResultRecorded
 from events.structure import TeamAliasRecorded
 from ledger.commands import (
@@ -44,8 +44,8 @@ from ledger.commands import (
 from ledger.service import Ledger
 from ledger.store import EventStore
 from projections import readmodel
-from projections.readmodel import touched
-from tests.test_incremental_state import _read_db, resolve, steps
+from projections.reach import touched
+from tests.test_incremental_state import _read_db, resolve, score, steps
 
 D = dt.date(2025, 5, 1)
 TEAMS = ("Ashford", "Bexley", "Croydon", "Dover")
@@ -53,10 +53,6 @@ TEAMS = ("Ashford", "Bexley", "Croydon", "Dover")
 
 def day(n: int) -> dt.date:
     return D + dt.timedelta(days=n)
-
-
-def score(home: int, away: int) -> Score:
-    return Score(regulation=Goals(home, away))
 
 
 def last_id(lg: Ledger, kind: str) -> str:
